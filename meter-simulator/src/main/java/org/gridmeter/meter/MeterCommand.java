@@ -1,0 +1,204 @@
+package org.gridmeter.meter;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.gridmeter.protocol.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** The {@code gridmeter meter} command line: parsing into {@link MeterOptions} only. */
+@Command(name = "gridmeter meter", mixinStandardHelpOptions = true, version = "GridMeter meter simulator 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Simulates one electricity meter, or a fleet of them in one process, sending readings to a GridMeter "
+                    + "server over UDP.",
+            "Flags win over the environment variables named below, which win over the defaults."},
+        footer = {"", "Examples:",
+            "  ./gridmeter meter --id 1",
+            "  ./gridmeter meter --ids 1-1000 --interval 5s --seed 42",
+            "  METER_ID=7 SERVER_HOST=192.0.2.10 ./gridmeter meter"})
+final class MeterCommand implements Callable<MeterOptions> {
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final int DEFAULT_PORT = 18000;
+
+    private final Supplier<String> idPrompt;
+
+    /** @param idPrompt asks a person for the meter id, or {@code null} when there is no terminal */
+    MeterCommand(Supplier<String> idPrompt) {
+        this.idPrompt = idPrompt;
+    }
+
+    @Option(names = "--id", paramLabel = "N",
+            description = "Meter (= user) id. Env METER_ID. Asked for on a terminal if neither --id nor --ids is given.")
+    Long id;
+
+    @Option(names = "--ids", paramLabel = "A-B",
+            description = "A fleet of meters A to B in one process. Env METER_IDS.")
+    String ids;
+
+    @Option(names = "--server", defaultValue = DEFAULT_HOST + ":" + DEFAULT_PORT, paramLabel = "HOST:PORT",
+            description = "Where datagrams go. Env SERVER_HOST and SERVER_PORT. Default ${DEFAULT-VALUE}.")
+    String server;
+
+    @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Time between readings (simulated time). Env METER_INTERVAL. Default ${DEFAULT-VALUE}.")
+    Duration interval;
+
+    @Option(names = "--profile", defaultValue = "residencial", paramLabel = "P", converter = ProfileConverter.class,
+            description = "residencial, comercial or constante:<kW>. Env METER_PROFILE. Default ${DEFAULT-VALUE}.")
+    Profile profile;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for a deterministic load. Env METER_SEED. Default: random.")
+    Long seed;
+
+    @Option(names = "--start", paramLabel = "T", converter = StartConverter.class,
+            description = "Simulated clock start: 2026-08-01, 2026-08-01T06:00, an ISO instant, or -90d "
+                    + "(90 days ago). Env METER_START. Default: now.")
+    Instant start;
+
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "X",
+            description = "The simulated clock runs X times faster until it reaches now, then in real time. "
+                    + "Env METER_SPEED. Default ${DEFAULT-VALUE}.")
+    double speed;
+
+    @Option(names = "--loss", defaultValue = "0", paramLabel = "P", converter = ProbabilityConverter.class,
+            description = "Fault injection: drop this share of datagrams (0.2 or 20%%). Default 0.")
+    double loss;
+
+    @Option(names = "--duplicate", defaultValue = "0", paramLabel = "P", converter = ProbabilityConverter.class,
+            description = "Fault injection: send this share of datagrams twice. Default 0.")
+    double duplicate;
+
+    @Option(names = "--reorder", defaultValue = "0", paramLabel = "P", converter = ProbabilityConverter.class,
+            description = "Fault injection: hold back this share of datagrams and send them late. Default 0.")
+    double reorder;
+
+    @Option(names = "--legacy", defaultValue = "false", arity = "0..1", paramLabel = "BOOL",
+            description = "Send the original 36-byte datagrams. Env METER_LEGACY. Default ${DEFAULT-VALUE}.")
+    boolean legacy;
+
+    @Option(names = "--key", paramLabel = "HEX",
+            description = "HMAC key (32-128 hex digits): authenticate datagrams. Env METER_KEY.")
+    String key;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N readings per meter. Default: no limit.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long (wall clock). Default: no limit.")
+    Duration duration;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "On exit, write {\"<id>\": {\"kwh\", \"sent\", \"acked\"}} as JSON to FILE.")
+    Path report;
+
+    @Override
+    public MeterOptions call() {
+        long first;
+        long last;
+        if (ids != null) {
+            if (id != null) {
+                throw new IllegalArgumentException("--id and --ids: give one or the other");
+            }
+            String[] parts = ids.trim().split("-", -1);
+            try {
+                first = Long.parseLong(parts[0].trim());
+                last = parts.length == 1 ? first : Long.parseLong(parts[1].trim());
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("--ids: '" + ids + "' (expected: A-B, e.g. 1-1000)");
+            }
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("--ids: '" + ids + "' (expected: A-B, e.g. 1-1000)");
+            }
+        } else {
+            long single = id != null ? id : promptForId();
+            first = single;
+            last = single;
+        }
+        int colon = server.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST:PORT, e.g. 127.0.0.1:18000)");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(server.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST:PORT, e.g. 127.0.0.1:18000)");
+        }
+        String host = server.substring(0, colon).replaceAll("^\\[|]$", "");
+        return new MeterOptions(first, last, host, port, interval, profile, seed, start, speed, loss, duplicate,
+                reorder, legacy, key, count, duration, report);
+    }
+
+    private long promptForId() {
+        if (idPrompt == null) {
+            throw new IllegalArgumentException("no meter id: give --id N (or METER_ID), or --ids A-B for a fleet");
+        }
+        String answer = idPrompt.get();
+        try {
+            return Long.parseLong(answer == null ? "" : answer.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("meter id: '" + answer + "' (expected: a whole number >= 1)");
+        }
+    }
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Durations.parse(value);
+        }
+    }
+
+    static final class ProfileConverter implements ITypeConverter<Profile> {
+        @Override
+        public Profile convert(String value) {
+            return Profile.parse(value);
+        }
+    }
+
+    static final class ProbabilityConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            String v = value.trim();
+            try {
+                return v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + value + "' (expected: a probability such as 0.2 or 20%)");
+            }
+        }
+    }
+
+    static final class StartConverter implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            String v = value.trim();
+            try {
+                if (v.equals("now")) {
+                    return null;
+                } else if (v.startsWith("-")) {
+                    return Instant.now().minus(Durations.parse(v.substring(1)));
+                } else if (v.length() == 10) {
+                    return LocalDate.parse(v).atStartOfDay(ZoneId.systemDefault()).toInstant();
+                } else if (v.endsWith("Z") || v.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                    return OffsetDateTime.parse(v.endsWith("Z") ? v.substring(0, v.length() - 1) + "+00:00" : v)
+                            .toInstant();
+                }
+                return LocalDateTime.parse(v).atZone(ZoneId.systemDefault()).toInstant();
+            } catch (DateTimeParseException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + value
+                        + "' (expected: 2026-08-01, 2026-08-01T06:00, 2026-08-01T06:00:00Z or -90d)");
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.gridmeter.meter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class MeterCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private Main.Parsed parse(Map<String, String> env, Supplier<String> prompt, String... args) {
+        return Main.parse(args, env, prompt, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void defaultsAreTheContracts() {
+        MeterOptions options = parse(Map.of(), null, "--id", "3").options();
+
+        assertThat(options.firstId()).isEqualTo(3);
+        assertThat(options.fleetSize()).isEqualTo(1);
+        assertThat(options.serverHost()).isEqualTo("127.0.0.1");
+        assertThat(options.serverPort()).isEqualTo(18000);
+        assertThat(options.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.profile()).isEqualTo(Profile.parse("residencial"));
+        assertThat(options.seed()).isNull();
+        assertThat(options.start()).isNull();
+        assertThat(options.speed()).isEqualTo(1.0);
+        assertThat(options.loss() + options.duplicate() + options.reorder()).isZero();
+        assertThat(options.legacy()).isFalse();
+        assertThat(options.key()).isNull();
+        assertThat(options.count()).isNull();
+        assertThat(options.duration()).isNull();
+        assertThat(options.report()).isNull();
+    }
+
+    @Test
+    void containerEnvironmentConfiguresTheMeter() {
+        Map<String, String> env = Map.of("METER_ID", "7", "SERVER_HOST", "meters.example", "METER_INTERVAL", "2s",
+                "METER_PROFILE", "constante:1.5", "METER_SEED", "42", "METER_START", "2026-01-01T00:00:00Z",
+                "METER_SPEED", "3600", "METER_KEY", "000102030405060708090a0b0c0d0e0f");
+
+        MeterOptions options = parse(env, null).options();
+
+        assertThat(options.firstId()).isEqualTo(7);
+        assertThat(options.serverHost()).isEqualTo("meters.example");
+        assertThat(options.serverPort()).isEqualTo(18000);
+        assertThat(options.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.profile()).isEqualTo(new Profile(Profile.Kind.CONSTANTE, 1.5));
+        assertThat(options.seed()).isEqualTo(42);
+        assertThat(options.start()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(options.speed()).isEqualTo(3600);
+        assertThat(options.key()).hasSize(16);
+    }
+
+    @Test
+    void flagsWinOverEnvironment() {
+        MeterOptions options = parse(Map.of("METER_ID", "7", "SERVER_PORT", "19000", "METER_LEGACY", "true"), null,
+                "--id", "8", "--legacy=false").options();
+
+        assertThat(options.firstId()).isEqualTo(8);
+        assertThat(options.serverPort()).isEqualTo(19000);
+        assertThat(options.legacy()).isFalse();
+    }
+
+    @Test
+    void parsesFleetFaultsAndStopConditions() {
+        MeterOptions options = parse(Map.of(), null, "--ids", "1-10000", "--loss", "20%", "--duplicate", "0.1",
+                "--reorder", "10%", "--count", "50", "--duration", "90s", "--report", "out.json").options();
+
+        assertThat(options.fleetSize()).isEqualTo(10_000);
+        assertThat(options.loss()).isEqualTo(0.2);
+        assertThat(options.duplicate()).isEqualTo(0.1);
+        assertThat(options.reorder()).isEqualTo(0.1);
+        assertThat(options.count()).isEqualTo(50);
+        assertThat(options.duration()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(options.report()).isEqualTo(Path.of("out.json"));
+    }
+
+    @Test
+    void asksForTheIdOnATerminal() {
+        assertThat(parse(Map.of(), () -> "12").options().firstId()).isEqualTo(12);
+    }
+
+    @Test
+    void withoutIdOrTerminalExplainsWhatToGive() {
+        Main.Parsed parsed = parse(Map.of(), null);
+
+        assertThat(parsed.exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("give --id N (or METER_ID), or --ids A-B");
+    }
+
+    @Test
+    void rejectsBadValuesNamingTheFlag() {
+        assertThat(parse(Map.of(), null, "--id", "1", "--loss", "1.5").exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("--loss: 1.5");
+        assertThat(parse(Map.of(), null, "--id", "1", "--profile", "industrial").exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("residencial, comercial or constante:<kW>");
+        assertThat(parse(Map.of(), null, "--ids", "5-1").exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("meter ids: 5-1");
+        assertThat(parse(Map.of(), null, "--id", "1", "--key", "abc").exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("--key: expected 32 to 128 hex digits");
+    }
+
+    @Test
+    void helpNamesEveryVariable() {
+        parse(Map.of(), null, "--help");
+
+        for (String variable : MeterEnvDefaults.VARIABLES.values()) {
+            assertThat(out.toString()).contains(variable);
+        }
+        assertThat(out.toString()).contains("SERVER_HOST").contains("SERVER_PORT");
+    }
+}

@@ -1,0 +1,43 @@
+package org.gridmeter.protocol;
+
+import java.util.List;
+
+/**
+ * The readings of one datagram: one meter, 1..N readings.
+ *
+ * @param meterId     the meter (= user) id, unsigned 32-bit, at least 1
+ * @param readings    in the order they were sent
+ * @param integrity   how the datagram was (or is to be) protected
+ * @param ackRequested whether the meter asked for an ACK
+ */
+public record ReadingBatch(long meterId, List<Reading> readings, Integrity integrity, boolean ackRequested) {
+
+    public ReadingBatch {
+        if (meterId < 1 || meterId > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("meterId: " + meterId + " (expected: 1..4294967295)");
+        }
+        readings = List.copyOf(readings);
+        if (readings.isEmpty()) {
+            throw new IllegalArgumentException("readings: empty (expected: at least one)");
+        }
+    }
+
+    /** Whether any reading carries the exported-energy register (then every one is encoded with it). */
+    public boolean hasExport() {
+        for (Reading r : readings) {
+            if (r.hasExport()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The highest sequence number in the batch, or {@link Reading#NO_SEQUENCE} if none carries one. */
+    public long lastSequence() {
+        long max = Reading.NO_SEQUENCE;
+        for (Reading r : readings) {
+            max = Math.max(max, r.sequence());
+        }
+        return max;
+    }
+}

@@ -1,0 +1,147 @@
+package org.gridmeter.server;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import org.gridmeter.protocol.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code gridmeter server} command line: every flag of the contract, each also settable by
+ * {@code GRIDMETER_<NAME>} (see {@link EnvDefaults}). Parsing only; {@link Main} runs the result.
+ */
+@Command(name = "gridmeter server", mixinStandardHelpOptions = true, version = "GridMeter server 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Receives meter datagrams over UDP, stores every reading durably in SQLite, and answers the /usuario "
+                    + "HTTP API over TCP.",
+            "Every flag can also be set by the environment variable named in its description; a flag on the "
+                    + "command line wins over the variable, which wins over the default."},
+        footer = {"", "Example: ./gridmeter server --data-dir /var/lib/gridmeter --zone America/Sao_Paulo"})
+final class ServerCommand implements Callable<ServerConfig> {
+
+    @Option(names = "--udp-port", defaultValue = "18000", paramLabel = "PORT",
+            description = "UDP port for meter datagrams; 0 picks a free one. Env GRIDMETER_UDP_PORT. Default ${DEFAULT-VALUE}.")
+    int udpPort;
+
+    @Option(names = "--http-port", defaultValue = "15000", paramLabel = "PORT",
+            description = "TCP port of the HTTP API; 0 picks a free one. Env GRIDMETER_HTTP_PORT. Default ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+            description = "Address both ports bind to. Env GRIDMETER_BIND. Default ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--data-dir", defaultValue = "./data", paramLabel = "DIR",
+            description = "Where the database and the admin token live. Env GRIDMETER_DATA_DIR. Default ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--zone", defaultValue = "system", paramLabel = "ZONE", converter = ZoneConverter.class,
+            description = "Billing time zone (e.g. America/Sao_Paulo): days, months and cycles. "
+                    + "Env GRIDMETER_ZONE. Default: the system zone.")
+    ZoneId zone;
+
+    @Option(names = "--closing-day", defaultValue = "10", paramLabel = "DAY",
+            description = "Day of the month invoices close (1-31; past a short month's end, its last day). "
+                    + "Env GRIDMETER_CLOSING_DAY. Default ${DEFAULT-VALUE}.")
+    int closingDay;
+
+    @Option(names = "--legacy-datagrams", defaultValue = "true", arity = "0..1", paramLabel = "BOOL",
+            description = "Accept the original 36-byte Python datagrams. Env GRIDMETER_LEGACY_DATAGRAMS. "
+                    + "Default ${DEFAULT-VALUE}.")
+    boolean legacyDatagrams;
+
+    @Option(names = "--max-future-skew", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Reject readings this far ahead of the server clock. Env GRIDMETER_MAX_FUTURE_SKEW. "
+                    + "Default ${DEFAULT-VALUE}.")
+    Duration maxFutureSkew;
+
+    @Option(names = "--orphan-limit", defaultValue = "10000", paramLabel = "METERS",
+            description = "How many unregistered meters' readings are kept. Env GRIDMETER_ORPHAN_LIMIT. "
+                    + "Default ${DEFAULT-VALUE}.")
+    int orphanLimit;
+
+    @Option(names = "--commit-interval", defaultValue = "200ms", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Readings are durable within this time. Env GRIDMETER_COMMIT_INTERVAL. Default ${DEFAULT-VALUE}.")
+    Duration commitInterval;
+
+    @Option(names = "--close-grace", defaultValue = "24h", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "A meter silent this long past a cycle's end gets an estimated invoice. "
+                    + "Env GRIDMETER_CLOSE_GRACE. Default ${DEFAULT-VALUE}.")
+    Duration closeGrace;
+
+    @Option(names = "--excess-kwh", defaultValue = "150", paramLabel = "KWH",
+            description = "Excess alert: open cycle above the mean of past invoices by this much. "
+                    + "Env GRIDMETER_EXCESS_KWH. Default ${DEFAULT-VALUE}.")
+    BigDecimal excessKwh;
+
+    @Option(names = "--excess-kw", defaultValue = "5", paramLabel = "KW",
+            description = "Excess alert: average power over 15 minutes above this. Env GRIDMETER_EXCESS_KW. "
+                    + "Default ${DEFAULT-VALUE}.")
+    BigDecimal excessKw;
+
+    @Option(names = "--variation-kwh", defaultValue = "100", paramLabel = "KWH",
+            description = "Variation alert: open cycle above the last invoice by this much. "
+                    + "Env GRIDMETER_VARIATION_KWH. Default ${DEFAULT-VALUE}.")
+    BigDecimal variationKwh;
+
+    @Option(names = "--offline-after", defaultValue = "1m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "A meter silent this long is offline. Env GRIDMETER_OFFLINE_AFTER. Default ${DEFAULT-VALUE}.")
+    Duration offlineAfter;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "Bearer token for routes that change state (at least 16 characters). Env GRIDMETER_ADMIN_TOKEN. "
+                    + "Default: generated on first start into <data-dir>/admin-token.")
+    String adminToken;
+
+    @Option(names = "--read-auth", defaultValue = "false", arity = "0..1", paramLabel = "BOOL",
+            description = "Require a token on reading routes too. Env GRIDMETER_READ_AUTH. Default ${DEFAULT-VALUE}.")
+    boolean readAuth;
+
+    @Option(names = "--max-rate", defaultValue = "50", paramLabel = "PER_SECOND",
+            description = "Datagrams per second accepted from one meter. Env GRIDMETER_MAX_RATE. Default ${DEFAULT-VALUE}.")
+    int maxRate;
+
+    @Option(names = "--store", defaultValue = "sqlite", paramLabel = "URL",
+            description = "Where readings are kept: sqlite (a file in the data directory). Env GRIDMETER_STORE. "
+                    + "Default ${DEFAULT-VALUE}.")
+    String store;
+
+    @Option(names = "--retention", defaultValue = "400d", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long raw readings are kept. Env GRIDMETER_RETENTION. Default ${DEFAULT-VALUE}.")
+    Duration retention;
+
+    @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
+            description = "Open HTTP connections accepted at once. Env GRIDMETER_MAX_CONNECTIONS. Default ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Idle HTTP connections are closed after this. Env GRIDMETER_IDLE_TIMEOUT. Default ${DEFAULT-VALUE}.")
+    Duration idleTimeout;
+
+    @Override
+    public ServerConfig call() {
+        return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
+                orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
+                readAuth, maxRate, store, retention, maxConnections, idleTimeout);
+    }
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Durations.parse(value);
+        }
+    }
+
+    static final class ZoneConverter implements ITypeConverter<ZoneId> {
+        @Override
+        public ZoneId convert(String value) {
+            return value.equals("system") ? ZoneId.systemDefault() : ZoneId.of(value);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The GridMeter server: configuration, wiring and lifecycle. */
+package org.gridmeter.server;

@@ -1,0 +1,118 @@
+package org.gridmeter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private Main.Parsed parse(Map<String, String> env, String... args) {
+        return Main.parse(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void defaultsAreTheContracts() {
+        ServerConfig config = parse(Map.of()).config();
+
+        assertThat(config.udpPort()).isEqualTo(18000);
+        assertThat(config.httpPort()).isEqualTo(15000);
+        assertThat(config.bind()).isEqualTo("0.0.0.0");
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.zone()).isEqualTo(ZoneId.systemDefault());
+        assertThat(config.closingDay()).isEqualTo(10);
+        assertThat(config.legacyDatagrams()).isTrue();
+        assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.orphanLimit()).isEqualTo(10_000);
+        assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.closeGrace()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.excessKwh()).isEqualByComparingTo("150");
+        assertThat(config.excessKw()).isEqualByComparingTo("5");
+        assertThat(config.variationKwh()).isEqualByComparingTo("100");
+        assertThat(config.offlineAfter()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.adminToken()).isNull();
+        assertThat(config.readAuth()).isFalse();
+        assertThat(config.maxRate()).isEqualTo(50);
+        assertThat(config.retention()).isEqualTo(Duration.ofDays(400));
+        assertThat(config).isEqualTo(ServerConfig.defaults(Path.of("./data"), 18000, 15000)
+                .withStore("sqlite"));
+    }
+
+    @Test
+    void everyFlagHasAnEnvironmentVariable() {
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("GRIDMETER_UDP_PORT", "1"), Map.entry("GRIDMETER_HTTP_PORT", "2"),
+                Map.entry("GRIDMETER_BIND", "127.0.0.1"), Map.entry("GRIDMETER_DATA_DIR", "/tmp/x"),
+                Map.entry("GRIDMETER_ZONE", "America/Bahia"), Map.entry("GRIDMETER_CLOSING_DAY", "31"),
+                Map.entry("GRIDMETER_LEGACY_DATAGRAMS", "false"), Map.entry("GRIDMETER_MAX_FUTURE_SKEW", "30s"),
+                Map.entry("GRIDMETER_ORPHAN_LIMIT", "5"), Map.entry("GRIDMETER_COMMIT_INTERVAL", "1s"),
+                Map.entry("GRIDMETER_CLOSE_GRACE", "2h"), Map.entry("GRIDMETER_EXCESS_KWH", "10.5"),
+                Map.entry("GRIDMETER_EXCESS_KW", "2"), Map.entry("GRIDMETER_VARIATION_KWH", "7"),
+                Map.entry("GRIDMETER_OFFLINE_AFTER", "10s"), Map.entry("GRIDMETER_ADMIN_TOKEN", "0123456789abcdef"),
+                Map.entry("GRIDMETER_READ_AUTH", "true"), Map.entry("GRIDMETER_MAX_RATE", "9"),
+                Map.entry("GRIDMETER_STORE", "sqlite"), Map.entry("GRIDMETER_RETENTION", "30d"),
+                Map.entry("GRIDMETER_MAX_CONNECTIONS", "3"), Map.entry("GRIDMETER_IDLE_TIMEOUT", "5s"));
+
+        ServerConfig config = parse(env).config();
+
+        assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 1, 2, Path.of("/tmp/x"), ZoneId.of("America/Bahia"),
+                31, false, Duration.ofSeconds(30), 5, Duration.ofSeconds(1), Duration.ofHours(2),
+                new BigDecimal("10.5"), new BigDecimal("2"), new BigDecimal("7"), Duration.ofSeconds(10),
+                "0123456789abcdef", true, 9, "sqlite", Duration.ofDays(30), 3, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void flagWinsOverEnvironmentWhichWinsOverDefault() {
+        ServerConfig config = parse(Map.of("GRIDMETER_UDP_PORT", "19000", "GRIDMETER_HTTP_PORT", "19001"),
+                "--http-port", "0").config();
+
+        assertThat(config.udpPort()).isEqualTo(19000);
+        assertThat(config.httpPort()).isZero();
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsVariable() {
+        Main.Parsed parsed = parse(Map.of(), "--help");
+
+        assertThat(parsed.config()).isNull();
+        assertThat(parsed.exitCode()).isZero();
+        for (String flag : new String[] {"--udp-port", "--http-port", "--bind", "--data-dir", "--zone",
+                "--closing-day", "--legacy-datagrams", "--max-future-skew", "--orphan-limit", "--commit-interval",
+                "--close-grace", "--excess-kwh", "--excess-kw", "--variation-kwh", "--offline-after",
+                "--admin-token", "--read-auth", "--max-rate", "--store", "--retention"}) {
+            assertThat(out.toString()).contains(flag).contains(EnvDefaults.variableFor(flag));
+        }
+    }
+
+    @Test
+    void badValueExitsWith2AndSaysWhatToDo() {
+        Main.Parsed parsed = parse(Map.of(), "--closing-day", "40");
+
+        assertThat(parsed.exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("--closing-day: 40 (expected: 1..31)").contains("--help");
+    }
+
+    @Test
+    void unparseableValueNamesTheFlag() {
+        Main.Parsed parsed = parse(Map.of("GRIDMETER_COMMIT_INTERVAL", "soon"));
+
+        assertThat(parsed.exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains("--commit-interval").contains("'soon'");
+    }
+
+    @Test
+    void adminTokenNeverAppearsInTheConfigurationText() {
+        ServerConfig config = parse(Map.of(), "--admin-token", "s3cr3t-s3cr3t-s3cr3t").config();
+
+        assertThat(config.toString()).doesNotContain("s3cr3t").contains("adminToken=(set)");
+    }
+}
