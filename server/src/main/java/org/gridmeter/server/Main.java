@@ -1,6 +1,8 @@
 package org.gridmeter.server;
 
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -20,8 +22,30 @@ public final class Main {
         if (parsed.config() == null) {
             return parsed.exitCode();
         }
-        out.println("GridMeter server configuration: " + parsed.config());
-        out.println("Ingest and the HTTP API are wired in by issue #3 (server core); this build only checks flags.");
+        ServerConfig config = parsed.config();
+        GridMeterServer server;
+        try {
+            server = GridMeterServer.start(config, Clock.systemDefaultZone());
+        } catch (Exception e) {
+            err.println("gridmeter server: could not start: " + e.getMessage());
+            err.println("Check that ports " + config.udpPort() + "/udp and " + config.httpPort() + "/tcp are free "
+                    + "(or pass --udp-port/--http-port) and that " + config.dataDir() + " is writable.");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "gridmeter-shutdown"));
+        out.println("GridMeter server: UDP " + server.udpAddress().getPort() + ", HTTP http://localhost:"
+                + server.httpAddress().getPort() + "/usuario/, data in " + config.dataDir().toAbsolutePath().normalize()
+                + ". Admin token: " + (config.adminToken() != null ? "the one given by --admin-token"
+                : "in " + config.dataDir().resolve(AdminToken.FILE_NAME)) + ". Ctrl-C stops it.");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 

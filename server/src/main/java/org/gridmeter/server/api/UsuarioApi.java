@@ -1,0 +1,152 @@
+package org.gridmeter.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.gridmeter.server.http.ApiException;
+import org.gridmeter.server.http.Request;
+import org.gridmeter.server.http.Response;
+import org.gridmeter.server.users.DeletedUser;
+import org.gridmeter.server.users.User;
+import org.gridmeter.server.users.UserCommands;
+import org.gridmeter.server.users.UserDirectory;
+
+/** {@code /usuario}, {@code /usuario/cadastro}, {@code /usuario/delete}. */
+final class UsuarioApi {
+
+    private static final int MAX_TEXT = 200;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final UserDirectory users;
+    private final UserCommands commands;
+    private final Views views;
+    private final Clock clock;
+
+    UsuarioApi(UserDirectory users, UserCommands commands, Views views, Clock clock) {
+        this.users = users;
+        this.commands = commands;
+        this.views = views;
+        this.clock = clock;
+    }
+
+    /** {@code GET /usuario}: every user, or with {@code ?id=} one. In memory: runs on the event loop. */
+    Response get(Request request) {
+        if (request.param("id") != null) {
+            return Json.ok(views.user(existing(users, Params.id(request))));
+        }
+        List<Views.UserView> all = users.all().stream().map(views::user).toList();
+        return Json.ok(Map.of("usuarios", all));
+    }
+
+    /** {@code POST /usuario/cadastro}: 201 with the user; 409 if the id exists. Waits for the commit. */
+    Response register(Request request) throws Exception {
+        JsonNode body = Json.object(request.body());
+        JsonNode idNode = body.get("id");
+        if (idNode == null || idNode.isNull()) {
+            throw missing("id");
+        }
+        if (!idNode.isIntegralNumber() || idNode.asLong() < 1 || idNode.asLong() > 0xFFFF_FFFFL) {
+            throw ApiException.badRequest("campo_invalido",
+                    "Field 'id' must be a whole number from 1 to 4294967295 (the meter id), got " + idNode + ".");
+        }
+        String nome = text(body, "nome");
+        String endereco = text(body, "endereco");
+        String key = meterKey(body.get("chave_medidor"));
+        User user = new User(idNode.asLong(), nome, endereco, clock.millis(), key);
+        try {
+            commands.register(user).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UserCommands.UserExistsException) {
+                throw new ApiException(409, "usuario_existente", "User " + user.id()
+                        + " exists already; delete it first or choose another id.");
+            }
+            throw e;
+        }
+        Map<String, Object> created = new LinkedHashMap<>(Json.toMap(views.user(user)));
+        if (key != null) {
+            created.put("chave_medidor", key); // shown once: the meter needs it to sign its datagrams
+        }
+        return Json.response(201, created).withHeader("Location", "/usuario/?id=" + user.id());
+    }
+
+    /** {@code DELETE /usuario/delete?id=}: 200 with what was deleted; 404 if unknown. */
+    Response delete(Request request) throws InterruptedException, ExecutionException, TimeoutException {
+        long id = Params.id(request);
+        existing(users, id);
+        DeletedUser deleted = commands.delete(id).get(30, TimeUnit.SECONDS);
+        if (deleted == null) {
+            throw unknownUser(id);
+        }
+        TimeFormat time = views.time();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("quantidade", deleted.readings());
+        summary.put("primeira", deleted.firstTimestampMillis() < 0 ? null : time.timestamp(deleted.firstTimestampMillis()));
+        summary.put("ultima", deleted.lastTimestampMillis() < 0 ? null : time.timestamp(deleted.lastTimestampMillis()));
+        summary.put("consumo_kwh", Json.kwh(deleted.totalMwh()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("usuario", Map.of("id", deleted.user().id(), "nome", deleted.user().nome(),
+                "endereco", deleted.user().endereco()));
+        body.put("leituras", summary);
+        body.put("faturas", List.of());
+        return Json.ok(body);
+    }
+
+    static User existing(UserDirectory users, long id) {
+        User user = users.get(id);
+        if (user == null) {
+            throw unknownUser(id);
+        }
+        return user;
+    }
+
+    static ApiException unknownUser(long id) {
+        return ApiException.notFound("usuario_inexistente",
+                "No user with id " + id + "; register it with POST /usuario/cadastro/.");
+    }
+
+    private static ApiException missing(String field) {
+        return ApiException.badRequest("campo_ausente", "Field '" + field + "' is required, e.g. "
+                + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.");
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            throw missing(field);
+        }
+        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_TEXT) {
+            throw ApiException.badRequest("campo_invalido", "Field '" + field + "' must be a non-empty string of at most "
+                    + MAX_TEXT + " characters, got " + abbreviate(node.toString()) + ".");
+        }
+        return node.asText().trim();
+    }
+
+    /** {@code chave_medidor}: absent (no key), 32-128 hex digits, or {@code "gerar"} for a new random key. */
+    private static String meterKey(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String value = node.isTextual() ? node.asText().trim() : "";
+        if (value.equals("gerar")) {
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            return HexFormat.of().formatHex(key);
+        }
+        if (value.length() % 2 == 0 && value.length() >= 32 && value.length() <= 128 && value.matches("[0-9a-fA-F]+")) {
+            return value.toLowerCase(java.util.Locale.ROOT);
+        }
+        throw ApiException.badRequest("campo_invalido", "Field 'chave_medidor' must be 32 to 128 hex digits, or "
+                + "\"gerar\" to have the server generate one.");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}

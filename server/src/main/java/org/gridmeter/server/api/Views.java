@@ -1,0 +1,72 @@
+package org.gridmeter.server.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import org.gridmeter.server.usage.LiveMeters;
+import org.gridmeter.server.usage.MeterSnapshot;
+import org.gridmeter.server.usage.StoredReading;
+import org.gridmeter.server.users.User;
+
+/** The JSON shapes of the contract (section 5.1), with their Portuguese keys, and how they are filled. */
+final class Views {
+
+    /** {@code ultima_leitura}. */
+    record LastReading(String timestamp, String data, String horario, BigDecimal kwh) {
+    }
+
+    /** {@code <user>}. */
+    record UserView(
+            long id,
+            String nome,
+            String endereco,
+            @JsonProperty("consumo_total_kwh") BigDecimal consumoTotalKwh,
+            @JsonProperty("ultima_leitura") LastReading ultimaLeitura,
+            @JsonProperty("consumo_excessivo") boolean consumoExcessivo,
+            @JsonProperty("grande_variacao") boolean grandeVariacao,
+            boolean online) {
+    }
+
+    /** {@code <reading>}. */
+    record ReadingView(
+            String timestamp,
+            String data,
+            String horario,
+            BigDecimal kwh,
+            @JsonProperty("consumo_kwh") BigDecimal consumoKwh,
+            @JsonProperty("potencia_w") Integer potenciaW) {
+    }
+
+    private final TimeFormat time;
+    private final LiveMeters meters;
+    private final Clock clock;
+    private final long offlineAfterMillis;
+
+    Views(TimeFormat time, LiveMeters meters, Clock clock, Duration offlineAfter) {
+        this.time = time;
+        this.meters = meters;
+        this.clock = clock;
+        this.offlineAfterMillis = offlineAfter.toMillis();
+    }
+
+    UserView user(User user) {
+        MeterSnapshot meter = meters.get(user.id());
+        LastReading last = meter == null || !meter.hasReading() ? null : new LastReading(
+                time.timestamp(meter.lastTimestampMillis()), time.data(meter.lastTimestampMillis()),
+                time.horario(meter.lastTimestampMillis()), Json.kwh(meter.lastEnergyMwh()));
+        boolean online = meter != null && clock.millis() - meter.lastHeardMillis() <= offlineAfterMillis;
+        return new UserView(user.id(), user.nome(), user.endereco(), Json.kwh(meter == null ? 0 : meter.totalMwh()),
+                last, false, false, online);
+    }
+
+    ReadingView reading(StoredReading r) {
+        long ts = r.timestampMillis();
+        return new ReadingView(time.timestamp(ts), time.data(ts), time.horario(ts), Json.kwh(r.energyMwh()),
+                Json.kwh(r.deltaMwh()), r.powerW());
+    }
+
+    TimeFormat time() {
+        return time;
+    }
+}

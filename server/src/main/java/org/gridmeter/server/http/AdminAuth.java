@@ -1,0 +1,28 @@
+package org.gridmeter.server.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** Checks {@code Authorization: Bearer <admin token>} in constant time. Thread-safe. */
+public final class AdminAuth {
+
+    private final byte[] token;
+
+    public AdminAuth(String token) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code null} if the header carries the admin token; otherwise the 401 or 403 to answer. */
+    public Response check(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return ErrorBody.response(401, "nao_autenticado",
+                    "This route changes data: send the admin token as 'Authorization: Bearer <token>'.")
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"gridmeter\"");
+        }
+        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            return ErrorBody.response(403, "token_invalido", "The bearer token is not the admin token.");
+        }
+        return null;
+    }
+}

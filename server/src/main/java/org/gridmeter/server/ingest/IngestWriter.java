@@ -1,0 +1,275 @@
+package org.gridmeter.server.ingest;
+
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.gridmeter.protocol.Ack;
+import org.gridmeter.protocol.Integrity;
+import org.gridmeter.protocol.Reading;
+import org.gridmeter.protocol.ReadingBatch;
+import org.gridmeter.server.metrics.ServerMetrics;
+import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.usage.MeterState;
+import org.gridmeter.server.usage.RecordOutcome;
+import org.gridmeter.server.usage.UsageRecorder;
+import org.gridmeter.server.users.DeletedUser;
+import org.gridmeter.server.users.User;
+import org.gridmeter.server.users.UserCommands;
+import org.gridmeter.server.users.UserDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer: one thread owns the database's write connection and every meter's state. It
+ * takes readings and commands from one bounded queue, applies the usage rules, and commits in
+ * groups: at most half the commit interval after the first change of a transaction (so a reading
+ * is durable well within {@code --commit-interval}), or after {@value #MAX_TRANSACTION} changes.
+ * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
+ * and complete their future after the commit.
+ */
+public final class IngestWriter implements UserCommands, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
+    private static final int MAX_TRANSACTION = 20_000;
+    private static final int DRAIN = 512;
+
+    private record Readings(ReadingBatch batch, InetSocketAddress replyTo) {
+    }
+
+    private record Command<T>(Callable<T> work, CompletableFuture<T> done) {
+        void run() {
+            try {
+                done.complete(work.call());
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Wakes the writer when it is told to stop; carries no work. */
+    private static final Object WAKE_UP = new Object();
+
+    private record PendingAck(Ack ack, byte[] key, InetSocketAddress to) {
+    }
+
+    private final SqliteStore store;
+    private final UsageRecorder recorder;
+    private final UserDirectory users;
+    private final ServerMetrics metrics;
+    private final long flushAfterNanos;
+    private final BlockingQueue<Object> queue;
+    private final List<PendingAck> pendingAcks = new ArrayList<>();
+    private final Thread thread;
+    private volatile AckSink acks = (ack, key, to) -> { };
+    private volatile boolean running = true;
+    private long transactionStart = -1;
+    private int transactionSize;
+
+    public IngestWriter(SqliteStore store, UsageRecorder recorder, UserDirectory users, ServerMetrics metrics,
+            Duration commitInterval, int capacity) {
+        this.store = store;
+        this.recorder = recorder;
+        this.users = users;
+        this.metrics = metrics;
+        this.flushAfterNanos = Math.max(1, commitInterval.toNanos() / 2);
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.thread = new Thread(this::run, "gridmeter-writer");
+        metrics.gauge("gridmeter.store.queue.depth", "Readings and commands waiting for the writer", queue::size);
+    }
+
+    /** Sets where ACKs go (the UDP server, once bound). */
+    void ackSink(AckSink sink) {
+        this.acks = sink;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Queues a decoded datagram; never blocks.
+     *
+     * @param replyTo where to send the ACK once stored, or {@code null} if none was asked for
+     * @return {@code false} if the queue is full (the caller counts the drop)
+     */
+    public boolean offer(ReadingBatch batch, InetSocketAddress replyTo) {
+        return running && queue.offer(new Readings(batch, replyTo));
+    }
+
+    /** Readings and commands waiting. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    @Override
+    public CompletableFuture<User> register(User user) {
+        return submit(() -> {
+            if (!store.insertUser(user)) {
+                throw new UserExistsException(user.id());
+            }
+            store.commit();
+            users.put(user);
+            recorder.registered(user.id());
+            log.info("event=user_registered id={}", user.id());
+            return user;
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeletedUser> delete(long id) {
+        return submit(() -> {
+            DeletedUser deleted = store.deleteUser(id);
+            if (deleted != null) {
+                store.commit();
+                users.remove(id);
+                recorder.forget(id);
+                log.info("event=user_deleted id={} readings={}", id, deleted.readings());
+            }
+            return deleted;
+        });
+    }
+
+    private <T> CompletableFuture<T> submit(Callable<T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("the server is stopping"));
+            return done;
+        }
+        try {
+            queue.put(new Command<>(work, done));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Object> drained = new ArrayList<>(DRAIN);
+        while (running || !queue.isEmpty()) {
+            try {
+                Object first = transactionStart < 0 ? queue.poll(100, TimeUnit.MILLISECONDS)
+                        : queue.poll(Math.max(0, transactionStart + flushAfterNanos - System.nanoTime()),
+                                TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    handle(first);
+                    queue.drainTo(drained, DRAIN);
+                    for (Object task : drained) {
+                        handle(task);
+                    }
+                    drained.clear();
+                }
+                if (transactionStart >= 0 && (System.nanoTime() - transactionStart >= flushAfterNanos
+                        || transactionSize >= MAX_TRANSACTION)) {
+                    commit();
+                }
+            } catch (InterruptedException e) {
+                running = false;
+            } catch (RuntimeException | SQLException e) {
+                recover(e);
+            }
+        }
+        try {
+            commit();
+        } catch (SQLException | RuntimeException e) {
+            recover(e);
+        }
+    }
+
+    private void handle(Object task) throws SQLException {
+        if (task == WAKE_UP) {
+            return;
+        }
+        if (task instanceof Readings r) {
+            if (transactionStart < 0) {
+                transactionStart = System.nanoTime();
+            }
+            transactionSize += r.batch().readings().size();
+            RecordOutcome outcome = recorder.record(r.batch().meterId(), r.batch().readings());
+            metrics.readingsStored.add(outcome.stored());
+            metrics.readingsDuplicate.add(outcome.duplicates());
+            metrics.readingsConflict.add(outcome.conflicts());
+            metrics.readingsLate.add(outcome.late());
+            metrics.readingsOrphanDropped.add(outcome.orphanDropped());
+            if (r.replyTo() != null && outcome.allKept()) {
+                pendingAcks.add(ackFor(r.batch(), r.replyTo()));
+            }
+        } else {
+            commit(); // a command's own commit must not carry half a group of readings with it
+            Command<?> command = (Command<?>) task;
+            command.run();
+            if (command.done().isCompletedExceptionally()) {
+                store.rollback();
+            }
+        }
+    }
+
+    private PendingAck ackFor(ReadingBatch batch, InetSocketAddress to) {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Reading r : batch.readings()) {
+            first = Math.min(first, r.sequence());
+            last = Math.max(last, r.sequence());
+        }
+        byte[] key = batch.integrity() == Integrity.HMAC ? users.keyFor(batch.meterId()) : null;
+        return new PendingAck(new Ack(batch.meterId(), first, last), key, to);
+    }
+
+    private void commit() throws SQLException {
+        if (transactionStart < 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        List<MeterState.Saved> states = recorder.drainDirty();
+        store.saveStates(states);
+        store.commit();
+        metrics.commits.increment();
+        metrics.readingsCommitted.add(transactionSize);
+        metrics.commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        transactionStart = -1;
+        transactionSize = 0;
+        AckSink sink = acks;
+        for (PendingAck a : pendingAcks) {
+            sink.send(a.ack(), a.key(), a.to());
+        }
+        metrics.acksSent.add(pendingAcks.size());
+        pendingAcks.clear();
+    }
+
+    /**
+     * A storage failure: the open transaction is rolled back, so the readings in it are lost (none
+     * was acknowledged, so meters that asked for ACKs resend them), and meter states are reloaded
+     * from what was committed.
+     */
+    private void recover(Exception e) {
+        log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
+                + "what_to_do=\"check disk space and permissions of the data directory\"", transactionSize, e);
+        pendingAcks.clear();
+        transactionStart = -1;
+        transactionSize = 0;
+        try {
+            store.rollback();
+            recorder.restore(store.loadStates().stream().map(MeterState::restore).toList());
+        } catch (SQLException | RuntimeException reloadFailure) {
+            log.error("event=store_reload_failed", reloadFailure);
+        }
+    }
+
+    /** Stops taking work, stores everything queued, commits, and waits for the thread to end. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        queue.offer(WAKE_UP); // if the queue is full, the writer is busy and will see running=false soon
+        thread.join(30_000);
+        if (thread.isAlive()) {
+            log.error("event=writer_stop_timeout queued={}", queue.size());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.gridmeter.server.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Every counter of the server. Hot-path counters are {@link LongAdder}s (cheap from any thread)
+ * exposed to Micrometer as function counters; {@link #scrape()} renders the Prometheus text.
+ * Accounting invariant: {@code received = accepted + sum(rejected by reason)}.
+ */
+public final class ServerMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+
+    public final LongAdder datagramsReceived = counter("gridmeter.datagrams.received",
+            "UDP datagrams received, good or bad");
+    public final LongAdder datagramsAccepted = counter("gridmeter.datagrams.accepted",
+            "Datagrams that passed every check and were queued for storage");
+    public final LongAdder readingsStored = counter("gridmeter.readings.stored", "Readings newly stored");
+    public final LongAdder readingsDuplicate = counter("gridmeter.readings.duplicate",
+            "Readings already stored with the same value (changed nothing)");
+    public final LongAdder readingsConflict = counter("gridmeter.readings.conflict",
+            "Readings already stored with another value (the first was kept)");
+    public final LongAdder readingsLate = counter("gridmeter.readings.late",
+            "Readings stored although older than their meter's latest");
+    public final LongAdder readingsOrphanDropped = counter("gridmeter.readings.orphan.dropped",
+            "Readings of unregistered meters dropped because --orphan-limit meters are kept already");
+    public final LongAdder readingsCommitted = counter("gridmeter.readings.committed",
+            "Readings handled (stored, duplicate, conflicting or dropped) in committed transactions");
+    public final LongAdder acksSent = counter("gridmeter.acks.sent", "ACK datagrams sent to meters");
+    public final LongAdder commits = counter("gridmeter.store.commits", "Store transactions committed");
+    public final Timer commitTime = Timer.builder("gridmeter.store.commit.duration")
+            .description("Time to commit one store transaction").register(registry);
+
+    /** @param rejectReasons every reason label, so each shows in /metrics from the start */
+    public ServerMetrics(Collection<String> rejectReasons) {
+        rejectReasons.forEach(this::rejectedCounter);
+    }
+
+    private LongAdder counter(String name, String description) {
+        LongAdder adder = new LongAdder();
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+        return adder;
+    }
+
+    private LongAdder rejectedCounter(String reason) {
+        return rejected.computeIfAbsent(reason, r -> {
+            LongAdder adder = new LongAdder();
+            FunctionCounter.builder("gridmeter.datagrams.rejected", adder, LongAdder::sum)
+                    .description("Datagrams dropped, by reason").tag("reason", r).register(registry);
+            return adder;
+        });
+    }
+
+    /** Counts one datagram dropped for {@code reason} (a label such as {@code bad_crc}). */
+    public void rejected(String reason) {
+        rejectedCounter(reason).increment();
+    }
+
+    /** Datagrams dropped for {@code reason} so far. */
+    public long rejectedCount(String reason) {
+        LongAdder adder = rejected.get(reason);
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** Datagrams dropped for any reason so far. */
+    public long rejectedTotal() {
+        return rejected.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Registers a gauge read when scraped (queue depth, users, ...). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** Records one HTTP request: route pattern (not the raw path, to bound the series), method, status. */
+    public void httpRequest(String route, String method, int status, long nanos) {
+        Timer.builder("gridmeter.http.requests").description("HTTP requests by route, method and status")
+                .tags("route", route, "method", method, "status", Integer.toString(status))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,2 @@
+/** The server's counters and their Prometheus exposition (Micrometer). */
+package org.gridmeter.server.metrics;

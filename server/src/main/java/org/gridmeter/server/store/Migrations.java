@@ -1,0 +1,105 @@
+package org.gridmeter.server.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schema, as numbered steps applied in order on start; {@code PRAGMA user_version} records the
+ * last one applied. Append a step to change the schema; never edit a released one. The README's
+ * "Storage" section documents the tables.
+ */
+final class Migrations {
+
+    private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+    static final List<String> STEPS = List.of(
+            // 1: users, readings with their consumption decision, per-meter running state, events.
+            """
+            CREATE TABLE users (
+                id            INTEGER PRIMARY KEY,
+                nome          TEXT    NOT NULL,
+                endereco      TEXT    NOT NULL,
+                created_ms    INTEGER NOT NULL,
+                meter_key_hex TEXT
+            );
+            CREATE TABLE readings (
+                meter_id     INTEGER NOT NULL,
+                ts           INTEGER NOT NULL,
+                energy_mwh   INTEGER NOT NULL,
+                power_w      INTEGER,
+                seq          INTEGER,
+                exported_mwh INTEGER,
+                delta_mwh    INTEGER NOT NULL,
+                kind         INTEGER NOT NULL,
+                PRIMARY KEY (meter_id, ts)
+            ) WITHOUT ROWID;
+            CREATE TABLE meter_state (
+                meter_id           INTEGER PRIMARY KEY,
+                total_mwh          INTEGER NOT NULL,
+                level_mwh          INTEGER NOT NULL,
+                level_ts           INTEGER NOT NULL,
+                last_seq           INTEGER NOT NULL,
+                pending_ts         INTEGER NOT NULL,
+                pending_energy_mwh INTEGER NOT NULL,
+                pending_seq        INTEGER NOT NULL,
+                first_ts           INTEGER NOT NULL,
+                last_ts            INTEGER NOT NULL,
+                last_energy_mwh    INTEGER NOT NULL,
+                last_power_w       INTEGER,
+                last_heard_ms      INTEGER NOT NULL,
+                readings           INTEGER NOT NULL,
+                resets             INTEGER NOT NULL,
+                glitches           INTEGER NOT NULL,
+                conflicts          INTEGER NOT NULL
+            );
+            CREATE TABLE meter_events (
+                id          INTEGER PRIMARY KEY,
+                meter_id    INTEGER NOT NULL,
+                ts          INTEGER NOT NULL,
+                kind        TEXT    NOT NULL,
+                detail      TEXT    NOT NULL
+            );
+            CREATE INDEX meter_events_by_meter ON meter_events (meter_id, ts);
+            """);
+
+    private Migrations() {
+    }
+
+    /** Applies every step newer than the database's version, each in its own transaction. */
+    static void migrate(Connection connection) throws SQLException {
+        int version;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > STEPS.size()) {
+            throw new SQLException("the database has schema version " + version + " but this server knows only "
+                    + STEPS.size() + ": run a newer GridMeter, or point --data-dir elsewhere");
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            for (int step = version; step < STEPS.size(); step++) {
+                try (Statement st = connection.createStatement()) {
+                    for (String sql : STEPS.get(step).split(";")) {
+                        if (!sql.isBlank()) {
+                            st.execute(sql);
+                        }
+                    }
+                    st.execute("PRAGMA user_version = " + (step + 1));
+                }
+                connection.commit();
+                log.info("event=schema_migrated version={}", step + 1);
+            }
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package org.gridmeter.server.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import org.gridmeter.protocol.Reading;
+import org.gridmeter.server.usage.MeterState;
+import org.gridmeter.server.usage.ReadingKind;
+import org.gridmeter.server.usage.ReadingRepository;
+import org.gridmeter.server.usage.StoredReading;
+import org.gridmeter.server.users.DeletedUser;
+import org.gridmeter.server.users.User;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded SQLite database ({@code <data-dir>/gridmeter.db}, WAL mode). This object holds the
+ * single write connection: only the writer thread may use it. Readers open their own connections
+ * with {@link #openReader()}.
+ *
+ * <p>Durability: WAL with {@code synchronous=NORMAL} keeps every committed transaction across a
+ * process crash ({@code kill -9}); only an operating-system crash or power loss can lose the last
+ * transactions.
+ */
+public final class SqliteStore implements ReadingRepository, AutoCloseable {
+
+    public static final String FILE_NAME = "gridmeter.db";
+
+    private final Path file;
+    private final Connection connection;
+    private final PreparedStatement insertReading;
+    private final PreparedStatement reclassify;
+    private final PreparedStatement findReading;
+    private final PreparedStatement lastNormalBefore;
+    private final PreparedStatement readingsAfter;
+    private final PreparedStatement insertEvent;
+    private final PreparedStatement saveState;
+
+    private SqliteStore(Path file) throws SQLException {
+        this.file = file;
+        this.connection = connect(file, false);
+        Migrations.migrate(connection);
+        connection.setAutoCommit(false);
+        insertReading = connection.prepareStatement("INSERT INTO readings (meter_id, ts, energy_mwh, power_w, seq, "
+                + "exported_mwh, delta_mwh, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        reclassify = connection.prepareStatement("UPDATE readings SET delta_mwh = ?, kind = ? WHERE meter_id = ? AND ts = ?");
+        findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
+        lastNormalBefore = connection.prepareStatement(READING_COLUMNS
+                + " WHERE meter_id = ? AND ts < ? AND kind = 0 ORDER BY ts DESC LIMIT 1");
+        readingsAfter = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts > ? ORDER BY ts LIMIT ?");
+        insertEvent = connection.prepareStatement("INSERT INTO meter_events (meter_id, ts, kind, detail) VALUES (?, ?, ?, ?)");
+        saveState = connection.prepareStatement("INSERT OR REPLACE INTO meter_state (meter_id, total_mwh, level_mwh, "
+                + "level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, last_energy_mwh, "
+                + "last_power_w, last_heard_ms, readings, resets, glitches, conflicts) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    static final String READING_COLUMNS =
+            "SELECT ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind FROM readings";
+
+    /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
+    public static SqliteStore open(Path dataDir) throws IOException, SQLException {
+        Files.createDirectories(dataDir);
+        return new SqliteStore(dataDir.resolve(FILE_NAME));
+    }
+
+    static Connection connect(Path file, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(10_000);
+        config.setReadOnly(readOnly);
+        return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+    }
+
+    /** A new read-only connection; the caller owns and closes it. Sees what was committed. */
+    public Connection openReader() throws SQLException {
+        return connect(file, true);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void commit() throws SQLException {
+        connection.commit();
+    }
+
+    public void rollback() throws SQLException {
+        connection.rollback();
+    }
+
+    @Override
+    public void insert(long meterId, StoredReading r) {
+        run(() -> {
+            insertReading.setLong(1, meterId);
+            insertReading.setLong(2, r.timestampMillis());
+            insertReading.setLong(3, r.energyMwh());
+            setNullable(insertReading, 4, r.powerW());
+            setNullable(insertReading, 5, r.sequence() == Reading.NO_SEQUENCE ? null : r.sequence());
+            setNullable(insertReading, 6, r.exportedMwh() == Reading.NO_EXPORT ? null : r.exportedMwh());
+            insertReading.setLong(7, r.deltaMwh());
+            insertReading.setInt(8, r.kind().code());
+            insertReading.executeUpdate();
+        });
+    }
+
+    @Override
+    public void reclassify(long meterId, long timestampMillis, long deltaMwh, ReadingKind kind) {
+        run(() -> {
+            reclassify.setLong(1, deltaMwh);
+            reclassify.setInt(2, kind.code());
+            reclassify.setLong(3, meterId);
+            reclassify.setLong(4, timestampMillis);
+            reclassify.executeUpdate();
+        });
+    }
+
+    @Override
+    public StoredReading find(long meterId, long timestampMillis) {
+        return query(() -> {
+            findReading.setLong(1, meterId);
+            findReading.setLong(2, timestampMillis);
+            return first(findReading);
+        });
+    }
+
+    @Override
+    public StoredReading lastNormalBefore(long meterId, long timestampMillis) {
+        return query(() -> {
+            lastNormalBefore.setLong(1, meterId);
+            lastNormalBefore.setLong(2, timestampMillis);
+            return first(lastNormalBefore);
+        });
+    }
+
+    @Override
+    public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
+        return query(() -> {
+            readingsAfter.setLong(1, meterId);
+            readingsAfter.setLong(2, timestampMillis);
+            readingsAfter.setInt(3, limit);
+            return readings(readingsAfter);
+        });
+    }
+
+    @Override
+    public void event(long meterId, long timestampMillis, String kind, String detail) {
+        run(() -> {
+            insertEvent.setLong(1, meterId);
+            insertEvent.setLong(2, timestampMillis);
+            insertEvent.setString(3, kind);
+            insertEvent.setString(4, detail);
+            insertEvent.executeUpdate();
+        });
+    }
+
+    /** Saves meters' running state, in the current transaction. */
+    public void saveStates(List<MeterState.Saved> states) throws SQLException {
+        for (MeterState.Saved s : states) {
+            int i = 1;
+            saveState.setLong(i++, s.meterId());
+            saveState.setLong(i++, s.totalMwh());
+            saveState.setLong(i++, s.levelMwh());
+            saveState.setLong(i++, s.levelTimestampMillis());
+            saveState.setLong(i++, s.lastSequence());
+            saveState.setLong(i++, s.pendingTimestampMillis());
+            saveState.setLong(i++, s.pendingEnergyMwh());
+            saveState.setLong(i++, s.pendingSequence());
+            saveState.setLong(i++, s.firstTimestampMillis());
+            saveState.setLong(i++, s.lastTimestampMillis());
+            saveState.setLong(i++, s.lastEnergyMwh());
+            setNullable(saveState, i++, s.lastPowerW());
+            saveState.setLong(i++, s.lastHeardMillis());
+            saveState.setLong(i++, s.readings());
+            saveState.setLong(i++, s.resets());
+            saveState.setLong(i++, s.glitches());
+            saveState.setLong(i, s.conflicts());
+            saveState.addBatch();
+        }
+        saveState.executeBatch();
+    }
+
+    /** Every meter's saved running state: what a restart resumes from (one row per meter). */
+    public List<MeterState.Saved> loadStates() throws SQLException {
+        List<MeterState.Saved> states = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
+                + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
+                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts FROM meter_state")) {
+            while (rs.next()) {
+                int i = 1;
+                states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i)));
+            }
+        }
+        return states;
+    }
+
+    public List<User> loadUsers() throws SQLException {
+        List<User> users = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT id, nome, endereco, created_ms, meter_key_hex FROM users ORDER BY id")) {
+            while (rs.next()) {
+                users.add(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+            }
+        }
+        return users;
+    }
+
+    /** Inserts the user; {@code false} if the id exists. In the current transaction. */
+    public boolean insertUser(User user) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT OR IGNORE INTO users (id, nome, endereco, "
+                + "created_ms, meter_key_hex) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, user.id());
+            ps.setString(2, user.nome());
+            ps.setString(3, user.endereco());
+            ps.setLong(4, user.createdMillis());
+            ps.setString(5, user.meterKeyHex());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Deletes the user with its readings, state and events; {@code null} if no such user. */
+    public DeletedUser deleteUser(long id) throws SQLException {
+        User user = null;
+        for (User u : loadUser(id)) {
+            user = u;
+        }
+        if (user == null) {
+            return null;
+        }
+        DeletedUser deleted;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*), min(ts), max(ts), "
+                + "coalesce(sum(delta_mwh), 0) FROM readings WHERE meter_id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                deleted = new DeletedUser(user, count, count == 0 ? -1 : rs.getLong(2), count == 0 ? -1 : rs.getLong(3),
+                        rs.getLong(4));
+            }
+        }
+        for (String table : List.of("readings", "meter_state", "meter_events")) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE meter_id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+        return deleted;
+    }
+
+    private List<User> loadUser(long id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id, nome, endereco, created_ms, meter_key_hex FROM users WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? List.of(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5))) : List.of();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+
+    static StoredReading reading(ResultSet rs) throws SQLException {
+        long seq = rs.getLong(4);
+        if (rs.wasNull()) {
+            seq = Reading.NO_SEQUENCE;
+        }
+        long exported = rs.getLong(5);
+        if (rs.wasNull()) {
+            exported = Reading.NO_EXPORT;
+        }
+        return new StoredReading(rs.getLong(1), rs.getLong(2), nullableInt(rs, 3), seq, exported, rs.getLong(6),
+                ReadingKind.ofCode(rs.getInt(7)));
+    }
+
+    private static StoredReading first(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? reading(rs) : null;
+        }
+    }
+
+    static List<StoredReading> readings(PreparedStatement ps) throws SQLException {
+        List<StoredReading> list = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                list.add(reading(rs));
+            }
+        }
+        return list;
+    }
+
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Number value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value.longValue());
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlQuery<T> {
+        T get() throws SQLException;
+    }
+
+    private static void run(SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static <T> T query(SqlQuery<T> query) {
+        try {
+            return query.get();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.gridmeter.server.usage;
+
+/**
+ * What is known of one meter right now, as published for readers (HTTP threads). Immutable.
+ *
+ * @param lastTimestampMillis the latest reading's time, or {@code -1} if none is stored
+ * @param lastPowerW          the latest reading's power, or {@code null}
+ * @param lastHeardMillis     server clock when the meter was last heard
+ */
+public record MeterSnapshot(long meterId, long totalMwh, long lastTimestampMillis, long lastEnergyMwh,
+        Integer lastPowerW, long lastHeardMillis, long readings, long resets, long glitches, long conflicts) {
+
+    public boolean hasReading() {
+        return lastTimestampMillis >= 0;
+    }
+}

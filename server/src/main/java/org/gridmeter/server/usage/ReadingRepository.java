@@ -1,0 +1,30 @@
+package org.gridmeter.server.usage;
+
+import java.util.List;
+
+/**
+ * The storage operations the usage rules need, called only from the writer thread inside its
+ * open transaction (so reads see the writes not yet committed).
+ */
+public interface ReadingRepository {
+
+    void insert(long meterId, StoredReading reading);
+
+    /** Changes the consumption decision of a stored reading. */
+    void reclassify(long meterId, long timestampMillis, long deltaMwh, ReadingKind kind);
+
+    /** The stored reading at exactly this time, or {@code null}. */
+    StoredReading find(long meterId, long timestampMillis);
+
+    /**
+     * The latest {@link ReadingKind#NORMAL} reading strictly before {@code timestampMillis}, or
+     * {@code null}: the last decision no later reading can change.
+     */
+    StoredReading lastNormalBefore(long meterId, long timestampMillis);
+
+    /** Up to {@code limit} readings strictly after {@code timestampMillis}, oldest first. */
+    List<StoredReading> after(long meterId, long timestampMillis, int limit);
+
+    /** Records a notable event of a meter (reset, glitch, conflict), for people to inspect. */
+    void event(long meterId, long timestampMillis, String kind, String detail);
+}

@@ -1,0 +1,277 @@
+package org.gridmeter.server.usage;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import org.gridmeter.protocol.Reading;
+
+/**
+ * Applies contract section 4 to incoming readings: duplicates change nothing, late readings land
+ * where they belong, resets and glitches are told apart ({@link ConsumptionChain}), and readings of
+ * unregistered meters are kept up to a bound. Single-threaded: only the writer thread calls it.
+ */
+public final class UsageRecorder {
+
+    /** Readings fetched at a time when a late reading makes the ones after it be decided again. */
+    private static final int REFEED_CHUNK = 64;
+
+    private final ReadingRepository repository;
+    private final LiveMeters live;
+    private final LongPredicate registered;
+    private final Clock clock;
+    private final int orphanLimit;
+    private final Map<Long, MeterState> states = new HashMap<>();
+    private final List<MeterState> dirty = new ArrayList<>();
+    private int orphanMeters;
+
+    /**
+     * @param registered tells whether a meter id belongs to a registered user
+     * @param clock      the server clock, for when a meter was last heard
+     */
+    public UsageRecorder(ReadingRepository repository, LiveMeters live, LongPredicate registered, Clock clock,
+            int orphanLimit, Collection<MeterState> restored) {
+        this.repository = repository;
+        this.live = live;
+        this.registered = registered;
+        this.clock = clock;
+        this.orphanLimit = orphanLimit;
+        restore(restored);
+    }
+
+    /** Replaces every meter's state with {@code restored} (at start, or after a rolled-back transaction). */
+    public void restore(Collection<MeterState> restored) {
+        states.clear();
+        dirty.clear();
+        orphanMeters = 0;
+        for (MeterState state : restored) {
+            states.put(state.meterId, state);
+            live.publish(state.snapshot());
+            if (!registered.test(state.meterId)) {
+                orphanMeters++;
+            }
+        }
+    }
+
+    /** Records the readings of one datagram of {@code meterId}. */
+    public RecordOutcome record(long meterId, List<Reading> readings) {
+        MeterState state = states.get(meterId);
+        if (state == null) {
+            boolean orphan = !registered.test(meterId);
+            if (orphan && orphanMeters >= orphanLimit) {
+                return new RecordOutcome(0, 0, 0, 0, readings.size());
+            }
+            state = new MeterState(meterId);
+            states.put(meterId, state);
+            if (orphan) {
+                orphanMeters++;
+            }
+        }
+        int stored = 0;
+        int duplicates = 0;
+        int conflicts = 0;
+        int late = 0;
+        for (Reading reading : readings) {
+            long ts = reading.timestampMillis();
+            if (state.lastTimestampMillis < 0 || ts > state.lastTimestampMillis) {
+                append(state, reading);
+                stored++;
+                continue;
+            }
+            StoredReading existing = ts == state.lastTimestampMillis
+                    ? new StoredReading(ts, state.lastEnergyMwh, null, 0, 0, 0, ReadingKind.NORMAL)
+                    : repository.find(meterId, ts);
+            if (existing == null) {
+                insertLate(state, reading);
+                stored++;
+                late++;
+            } else if (existing.energyMwh() == reading.energyMwh()) {
+                duplicates++;
+            } else {
+                conflicts++;
+                state.conflicts++;
+                repository.event(meterId, ts, "conflict", "kept " + existing.energyMwh() + " mWh, ignored "
+                        + reading.energyMwh() + " mWh");
+            }
+        }
+        state.lastHeardMillis = clock.millis();
+        markDirty(state);
+        live.publish(state.snapshot());
+        return new RecordOutcome(stored, duplicates, conflicts, late, 0);
+    }
+
+    /** A reading newer than any stored for the meter: the common case, no reads needed. */
+    private void append(MeterState state, Reading reading) {
+        long ts = reading.timestampMillis();
+        Integer power = reading.hasPower() ? reading.powerW() : null;
+        for (ConsumptionChain.Decision d : state.chain.feed(ts, reading.energyMwh(), reading.sequence(),
+                reading.powerW())) {
+            if (d.timestampMillis() == ts) {
+                power = power != null ? power : d.derivedPowerW();
+                repository.insert(state.meterId, new StoredReading(ts, reading.energyMwh(), power, reading.sequence(),
+                        reading.exportedMwh(), d.deltaMwh(), d.kind()));
+            } else {
+                repository.reclassify(state.meterId, d.timestampMillis(), d.deltaMwh(), d.kind());
+            }
+            count(state, d);
+            state.totalMwh += d.deltaMwh();
+        }
+        if (state.firstTimestampMillis < 0) {
+            state.firstTimestampMillis = ts;
+        }
+        state.lastTimestampMillis = ts;
+        state.lastEnergyMwh = reading.energyMwh();
+        state.lastPowerW = power;
+        state.readings++;
+    }
+
+    /**
+     * A reading older than the meter's latest: insert it and decide again every reading from the last
+     * normal one before it (a reset or glitch before it may have been decided by a reading that came
+     * early, so it is decided again too) up to the first reading after it that sets the level both
+     * before and after: from there on, the chain's state and so every later decision are unchanged.
+     */
+    private void insertLate(MeterState state, Reading reading) {
+        long ts = reading.timestampMillis();
+        StoredReading anchor = repository.lastNormalBefore(state.meterId, ts);
+        ConsumptionChain chain = anchor == null ? new ConsumptionChain()
+                : new ConsumptionChain(anchor.point(), null, anchor.sequence());
+        long cursor = anchor == null ? Long.MIN_VALUE : anchor.timestampMillis();
+        Map<Long, StoredReading> window = new HashMap<>();
+        boolean inserted = false;
+        boolean converged = false;
+        List<StoredReading> chunk = repository.after(state.meterId, cursor, REFEED_CHUNK);
+        while (!converged) {
+            for (StoredReading row : chunk) {
+                if (!inserted && row.timestampMillis() > ts) {
+                    feedNew(state, chain, reading, window);
+                    inserted = true;
+                }
+                window.put(row.timestampMillis(), row);
+                ReadingKind ownKind = refeed(state, chain, row, window);
+                if (inserted && ownKind.setsLevel() && row.kind().setsLevel()) {
+                    converged = true;
+                    break;
+                }
+                cursor = row.timestampMillis();
+            }
+            if (!converged && chunk.size() < REFEED_CHUNK) {
+                break;
+            }
+            if (!converged) {
+                chunk = repository.after(state.meterId, cursor, REFEED_CHUNK);
+            }
+        }
+        if (!inserted) {
+            feedNew(state, chain, reading, window);
+        }
+        if (!converged) {
+            state.chain = chain; // decided again up to the newest reading: the tail state is the new chain's
+        }
+        state.readings++;
+        if (ts < state.firstTimestampMillis) {
+            state.firstTimestampMillis = ts;
+        }
+    }
+
+    private void feedNew(MeterState state, ConsumptionChain chain, Reading reading, Map<Long, StoredReading> window) {
+        long ts = reading.timestampMillis();
+        StoredReading row = new StoredReading(ts, reading.energyMwh(), reading.hasPower() ? reading.powerW() : null,
+                reading.sequence(), reading.exportedMwh(), 0, ReadingKind.PENDING);
+        List<ConsumptionChain.Decision> decisions = chain.feed(ts, reading.energyMwh(), reading.sequence(),
+                reading.powerW());
+        for (ConsumptionChain.Decision d : decisions) {
+            if (d.timestampMillis() == ts) {
+                Integer power = row.powerW() != null ? row.powerW() : d.derivedPowerW();
+                row = new StoredReading(ts, row.energyMwh(), power, row.sequence(), row.exportedMwh(), d.deltaMwh(),
+                        d.kind());
+                repository.insert(state.meterId, row);
+                window.put(ts, row);
+                state.totalMwh += d.deltaMwh();
+                count(state, d);
+            } else {
+                apply(state, window, d);
+            }
+        }
+    }
+
+    /** Feeds a stored reading again; applies changed decisions; returns the reading's own new kind. */
+    private ReadingKind refeed(MeterState state, ConsumptionChain chain, StoredReading row,
+            Map<Long, StoredReading> window) {
+        ReadingKind own = row.kind();
+        for (ConsumptionChain.Decision d : chain.feed(row.timestampMillis(), row.energyMwh(), row.sequence(),
+                row.powerW() == null ? Reading.NO_POWER : row.powerW())) {
+            apply(state, window, d);
+            if (d.timestampMillis() == row.timestampMillis()) {
+                own = d.kind();
+            }
+        }
+        return own;
+    }
+
+    private void apply(MeterState state, Map<Long, StoredReading> window, ConsumptionChain.Decision d) {
+        StoredReading old = window.get(d.timestampMillis());
+        if (old == null) {
+            old = repository.find(state.meterId, d.timestampMillis());
+        }
+        if (old.deltaMwh() != d.deltaMwh() || old.kind() != d.kind()) {
+            repository.reclassify(state.meterId, d.timestampMillis(), d.deltaMwh(), d.kind());
+            window.put(d.timestampMillis(), old.reclassified(d.deltaMwh(), d.kind()));
+            state.totalMwh += d.deltaMwh() - old.deltaMwh();
+            if (old.kind() != d.kind()) {
+                count(state, d);
+            }
+        }
+    }
+
+    private void count(MeterState state, ConsumptionChain.Decision d) {
+        if (d.kind() == ReadingKind.RESET) {
+            state.resets++;
+            repository.event(state.meterId, d.timestampMillis(), "reset",
+                    "counter restarted from zero; consumption since restart " + d.deltaMwh() + " mWh");
+        } else if (d.kind() == ReadingKind.GLITCH) {
+            state.glitches++;
+            repository.event(state.meterId, d.timestampMillis(), "glitch", "transient drop ignored");
+        }
+    }
+
+    private void markDirty(MeterState state) {
+        if (!state.dirty) {
+            state.dirty = true;
+            dirty.add(state);
+        }
+    }
+
+    /** The states changed since the last call, for the writer to save in the same transaction. */
+    public List<MeterState.Saved> drainDirty() {
+        List<MeterState.Saved> saved = new ArrayList<>(dirty.size());
+        for (MeterState state : dirty) {
+            state.dirty = false;
+            if (states.get(state.meterId) == state) {
+                saved.add(state.saved());
+            }
+        }
+        dirty.clear();
+        return saved;
+    }
+
+    /** A user registered with this id: its meter, if already heard, is no longer an orphan. */
+    public void registered(long meterId) {
+        if (states.containsKey(meterId)) {
+            orphanMeters = Math.max(0, orphanMeters - 1);
+        }
+    }
+
+    /** The user and its readings were deleted: forget the meter. */
+    public void forget(long meterId) {
+        states.remove(meterId);
+        live.remove(meterId);
+    }
+
+    public int orphanMeters() {
+        return orphanMeters;
+    }
+}

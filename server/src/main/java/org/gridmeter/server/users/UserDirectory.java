@@ -1,0 +1,62 @@
+package org.gridmeter.server.users;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.gridmeter.protocol.KeyLookup;
+
+/**
+ * Every registered user, in memory, for lock-free reads from any thread. Changed only by the writer
+ * thread, after the change is committed. Also the meters' key lookup for the datagram decoder.
+ */
+public final class UserDirectory implements KeyLookup {
+
+    private record Entry(User user, byte[] key) {
+    }
+
+    private final ConcurrentHashMap<Long, Entry> users = new ConcurrentHashMap<>();
+
+    public UserDirectory(Collection<User> initial) {
+        initial.forEach(this::put);
+    }
+
+    public void put(User user) {
+        byte[] key = user.meterKeyHex() == null ? null : HexFormat.of().parseHex(user.meterKeyHex());
+        users.put(user.id(), new Entry(user, key));
+    }
+
+    public void remove(long id) {
+        users.remove(id);
+    }
+
+    /** The user, or {@code null}. */
+    public User get(long id) {
+        Entry entry = users.get(id);
+        return entry == null ? null : entry.user();
+    }
+
+    public boolean contains(long id) {
+        return users.containsKey(id);
+    }
+
+    public int size() {
+        return users.size();
+    }
+
+    /** Every user, by id. */
+    public List<User> all() {
+        List<User> all = new ArrayList<>(users.size());
+        users.values().forEach(e -> all.add(e.user()));
+        all.sort(Comparator.comparingLong(User::id));
+        return all;
+    }
+
+    @Override
+    public byte[] keyFor(long meterId) {
+        Entry entry = users.get(meterId);
+        return entry == null ? null : entry.key();
+    }
+}

@@ -1,0 +1,139 @@
+package org.gridmeter.server;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.gridmeter.protocol.Integrity;
+import org.gridmeter.protocol.Reading;
+import org.gridmeter.protocol.ReadingBatch;
+import org.gridmeter.protocol.V1Codec;
+
+/**
+ * The real server on free ports in a temporary directory, with a client for its UDP and HTTP
+ * sides. Configured through the real command line ({@code --orphan-limit 2}, ...).
+ */
+final class TestServer implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN = "test-admin-token-0123456789";
+
+    final GridMeterServer server;
+    final Path dataDir;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final DatagramSocket udp;
+
+    private TestServer(GridMeterServer server, Path dataDir) throws IOException {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    static TestServer start(Path dataDir, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0",
+                "--data-dir", dataDir.toString(), "--admin-token", TOKEN));
+        args.addAll(List.of(flags));
+        StringWriter err = new StringWriter();
+        Main.Parsed parsed = Main.parse(args.toArray(String[]::new), Map.of(), new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        if (parsed.config() == null) {
+            throw new IllegalArgumentException("bad test flags: " + err);
+        }
+        return new TestServer(GridMeterServer.start(parsed.config(), Clock.systemUTC()), dataDir);
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + pathAndQuery);
+    }
+
+    HttpResponse<String> get(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    }
+
+    HttpResponse<String> post(String path, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        return send(token == null ? b : b.header("Authorization", "Bearer " + token));
+    }
+
+    HttpResponse<String> delete(String pathAndQuery, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).DELETE();
+        return send(token == null ? b : b.header("Authorization", "Bearer " + token));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + response.body(), e);
+        }
+    }
+
+    /** Registers a user with the admin token; fails the test unless it is created. */
+    void register(long id) {
+        HttpResponse<String> r = post("/usuario/cadastro/",
+                "{\"id\": " + id + ", \"nome\": \"user " + id + "\", \"endereco\": \"rua " + id + "\"}", TOKEN);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("register " + id + ": " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    JsonNode user(long id) {
+        return json(get("/usuario/?id=" + id));
+    }
+
+    /** Sends raw bytes to the server's UDP port. */
+    void send(byte[] datagram) {
+        try {
+            udp.send(new DatagramPacket(datagram, datagram.length, server.udpAddress().getAddress(),
+                    server.udpAddress().getPort()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends one version-1 datagram with these readings of {@code meter}. */
+    void send(long meter, Reading... readings) {
+        send(V1Codec.encodeReadings(new ReadingBatch(meter, List.of(readings), Integrity.CRC32C, false), null));
+    }
+
+    /** Waits until the writer has handled and committed {@code readings} readings in all (stored or not). */
+    void awaitHandled(long readings) {
+        var m = server.metrics();
+        await().atMost(Duration.ofSeconds(10)).until(() -> m.readingsCommitted.sum() >= readings);
+    }
+
+    @Override
+    public void close() {
+        udp.close();
+        server.close();
+    }
+}

@@ -1,0 +1,220 @@
+package org.gridmeter.server.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.gridmeter.protocol.Reading;
+import org.gridmeter.server.store.ReadingQueries;
+import org.gridmeter.server.store.SqliteStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The rules of contract section 4 against a real SQLite store. */
+class UsageRecorderTest {
+
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    /** A recorder over its own store; every meter counts as registered unless told otherwise. */
+    private final class Fixture {
+        final SqliteStore store;
+        final ReadingQueries queries;
+        final LiveMeters live = new LiveMeters();
+        final UsageRecorder recorder;
+
+        Fixture(String name, int orphanLimit, boolean registered) throws Exception {
+            store = SqliteStore.open(dir.resolve(name));
+            queries = new ReadingQueries(store);
+            closeables.add(queries);
+            closeables.add(store);
+            recorder = new UsageRecorder(store, live, id -> registered, Clock.systemUTC(), orphanLimit, List.of());
+        }
+
+        RecordOutcome record(long meter, Reading... readings) {
+            return recorder.record(meter, List.of(readings));
+        }
+
+        List<StoredReading> rows(long meter) throws Exception {
+            store.saveStates(recorder.drainDirty());
+            store.commit();
+            return queries.page(meter, Long.MIN_VALUE, 1_000_000);
+        }
+
+        long total(long meter) {
+            return live.get(meter).totalMwh();
+        }
+    }
+
+    private static Reading reading(long seq, long i, long mwh) {
+        return new Reading(seq, T0 + i * 5000, mwh, 500);
+    }
+
+    @Test
+    void duplicateReadingChangesNothing() throws Exception {
+        Fixture f = new Fixture("dup", 10, true);
+        f.record(1, reading(0, 0, 1000), reading(1, 1, 2000));
+
+        RecordOutcome again = f.record(1, reading(1, 1, 2000), reading(0, 0, 1000));
+
+        assertThat(again).isEqualTo(new RecordOutcome(0, 2, 0, 0, 0));
+        assertThat(f.total(1)).isEqualTo(2000);
+        assertThat(f.rows(1)).hasSize(2);
+    }
+
+    @Test
+    void conflictingDuplicateKeepsTheFirstAndIsCounted() throws Exception {
+        Fixture f = new Fixture("conflict", 10, true);
+        f.record(1, reading(0, 0, 1000), reading(1, 1, 2000));
+
+        RecordOutcome outcome = f.record(1, reading(1, 1, 9999), reading(0, 0, 5));
+
+        assertThat(outcome.conflicts()).isEqualTo(2);
+        assertThat(f.rows(1)).extracting(StoredReading::energyMwh).containsExactly(1000L, 2000L);
+        assertThat(f.live.get(1).conflicts()).isEqualTo(2);
+    }
+
+    @Test
+    void lateReadingLandsWhereItBelongsWithoutNegativeConsumption() throws Exception {
+        Fixture f = new Fixture("late", 10, true);
+        f.record(1, reading(0, 0, 1000), reading(2, 2, 3000));
+
+        RecordOutcome outcome = f.record(1, reading(1, 1, 1800));
+
+        assertThat(outcome.late()).isEqualTo(1);
+        assertThat(f.rows(1)).extracting(StoredReading::deltaMwh).containsExactly(1000L, 800L, 1200L);
+        assertThat(f.total(1)).isEqualTo(3000);
+    }
+
+    @Test
+    void readingsOfUnregisteredMetersAreKeptUpToTheOrphanLimit() throws Exception {
+        Fixture f = new Fixture("orphans", 2, false);
+
+        assertThat(f.record(1, reading(0, 0, 10)).stored()).isEqualTo(1);
+        assertThat(f.record(2, reading(0, 0, 10)).stored()).isEqualTo(1);
+        assertThat(f.record(3, reading(0, 0, 10)).orphanDropped()).isEqualTo(1);
+        assertThat(f.record(1, reading(1, 1, 20)).stored()).as("a kept orphan keeps being kept").isEqualTo(1);
+        assertThat(f.recorder.orphanMeters()).isEqualTo(2);
+
+        f.recorder.registered(1);
+        assertThat(f.record(3, reading(0, 0, 10)).stored()).as("registering frees a place").isEqualTo(1);
+    }
+
+    @Test
+    void restartedRecorderResumesFromSavedState() throws Exception {
+        Fixture f = new Fixture("resume", 10, true);
+        f.record(1, reading(0, 0, 1000), reading(1, 1, 90_000), reading(2, 2, 0));
+        f.rows(1);
+
+        UsageRecorder resumed = new UsageRecorder(f.store, new LiveMeters(), id -> true, Clock.systemUTC(), 10,
+                f.store.loadStates().stream().map(MeterState::restore).toList());
+        resumed.record(1, List.of(reading(3, 3, 90_500)));
+
+        f.store.saveStates(resumed.drainDirty());
+        f.store.commit();
+        assertThat(f.queries.page(1, Long.MIN_VALUE, 10)).extracting(StoredReading::kind).containsExactly(
+                ReadingKind.NORMAL, ReadingKind.NORMAL, ReadingKind.GLITCH, ReadingKind.NORMAL);
+    }
+
+    /** A meter's life with resets, restarts and glitches, and the consumption that truly happened. */
+    private record Scenario(List<Reading> readings, long trueConsumptionMwh) {
+    }
+
+    private static Scenario scenario(Random random, int count) {
+        List<Reading> readings = new ArrayList<>();
+        long counter = 0;
+        long truth = 0;
+        long seq = 0;
+        int calm = 0; // readings since the last anomaly: anomalies need two normal readings after them
+        for (int i = 0; i < count; i++) {
+            int dice = random.nextInt(100);
+            long increment = random.nextInt(5_000);
+            if (calm >= 3 && i < count - 3 && counter > 100_000 && dice < 4) {
+                readings.add(new Reading(seq++, T0 + i * 5000L, random.nextLong(counter), 500)); // glitch
+                calm = 0;
+                continue;
+            }
+            if (calm >= 3 && i < count - 3 && counter > 100_000 && dice < 8) {
+                counter = increment; // reset; half of them also restart the sequence
+                seq = dice < 6 ? 0 : seq;
+                calm = 0;
+            } else {
+                counter += increment;
+                calm++;
+            }
+            truth += increment;
+            readings.add(new Reading(seq++, T0 + i * 5000L, counter, 500));
+        }
+        return new Scenario(readings, truth);
+    }
+
+    /** Local reordering, resends and conflicting copies (always after the original, as a resend would be). */
+    private static List<Reading> arrival(Random random, List<Reading> inOrder) {
+        List<Reading> arrival = new ArrayList<>(inOrder);
+        for (int i = 0; i < arrival.size(); i++) {
+            if (random.nextInt(10) < 3) {
+                int j = Math.min(arrival.size() - 1, i + 1 + random.nextInt(6));
+                Collections.swap(arrival, i, j);
+            }
+        }
+        List<Reading> withCopies = new ArrayList<>();
+        for (Reading r : arrival) {
+            withCopies.add(r);
+            if (random.nextInt(10) == 0) {
+                withCopies.add(r);
+            }
+            if (random.nextInt(50) == 0) {
+                withCopies.add(new Reading(r.sequence(), r.timestampMillis(), r.energyMwh() + 1, r.powerW()));
+            }
+        }
+        return withCopies;
+    }
+
+    static java.util.stream.LongStream seeds() {
+        return java.util.stream.LongStream.rangeClosed(1, 40);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anyArrivalOrderStoresWhatInOrderArrivalStoresAndCountsTheTrueConsumption(long seed) throws Exception {
+        Random random = new Random(seed);
+        Fixture inOrder = new Fixture("in-order-" + seed, 10, true);
+        Fixture shuffled = new Fixture("shuffled-" + seed, 10, true);
+        for (long meter = 1; meter <= 3; meter++) {
+            Scenario scenario = scenario(random, 400);
+            for (Reading r : scenario.readings()) {
+                inOrder.record(meter, r);
+            }
+            List<Reading> arrival = arrival(random, scenario.readings());
+            for (int i = 0; i < arrival.size(); ) {
+                int batch = Math.min(arrival.size() - i, 1 + random.nextInt(4));
+                shuffled.recorder.record(meter, arrival.subList(i, i + batch));
+                i += batch;
+            }
+
+            assertThat(inOrder.total(meter)).as("in order, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
+            assertThat(shuffled.total(meter)).as("shuffled, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
+            assertThat(shuffled.rows(meter)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("powerW")
+                    .isEqualTo(inOrder.rows(meter));
+            assertThat(shuffled.rows(meter)).allSatisfy(r -> assertThat(r.deltaMwh()).isNotNegative());
+        }
+    }
+}
