@@ -35,7 +35,8 @@ public final class StartupBench {
         if (!Files.exists(dir.resolve(SqliteStore.FILE_NAME))) {
             long started = System.nanoTime();
             try (SqliteStore store = SqliteStore.open(dir)) {
-                UsageRecorder recorder = new UsageRecorder(store, new LiveMeters(), id -> true, Clock.systemUTC(),
+                UsageRecorder recorder = new UsageRecorder(store, org.gridmeter.server.usage.ConsumptionListener.NONE,
+                        new LiveMeters(), id -> true, Clock.systemUTC(),
                         meters, List.of());
                 long done = 0;
                 for (long i = 0; i < perMeter; i++) {

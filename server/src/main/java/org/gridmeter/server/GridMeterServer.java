@@ -6,7 +6,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.api.ApiRoutes;
+import org.gridmeter.server.billing.Biller;
+import org.gridmeter.server.billing.BillingCalendar;
+import org.gridmeter.server.billing.TariffBook;
+import org.gridmeter.server.usage.ConsumptionListeners;
+import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.http.AdminAuth;
 import org.gridmeter.server.http.HttpApiServer;
 import org.gridmeter.server.ingest.IngestPipeline;
@@ -43,6 +50,8 @@ public final class GridMeterServer implements AutoCloseable {
     private final ExecutorService blocking;
     private final ServerMetrics metrics;
     private final String adminToken;
+    private final Biller biller;
+    private final AlertEvaluator alerts;
     private InetSocketAddress udpAddress;
     private InetSocketAddress httpAddress;
     private boolean closed;
@@ -54,11 +63,19 @@ public final class GridMeterServer implements AutoCloseable {
         store = SqliteStore.open(config.dataDir());
         UserDirectory users = new UserDirectory(store.loadUsers());
         LiveMeters meters = new LiveMeters();
-        UsageRecorder recorder = new UsageRecorder(store, meters, users::contains, clock, config.orphanLimit(),
+        TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
+        biller = new Biller(new BillingCalendar(config.zone(), config.closingDay()), tariffs, store.billing(), clock,
+                config.closeGrace(), store.billing().loadStates());
+        alerts = new AlertEvaluator(store.alerts(), new AlertEvaluator.Thresholds(config.excessKwh(), config.excessKw(),
+                config.variationKwh(), config.offlineAfter()), clock, store.alerts().loadActive());
+        Rollups rollups = new Rollups();
+        UsageRecorder recorder = new UsageRecorder(store, new ConsumptionListeners(List.of(rollups, biller, alerts)),
+                meters, users::contains, clock, config.orphanLimit(),
                 store.loadStates().stream().map(MeterState::restore).toList());
         log.info("event=state_loaded users={} meters={} readings={} millis={}", users.size(), meters.size(),
                 meters.totalReadings(), (System.nanoTime() - started) / 1_000_000);
-        writer = new IngestWriter(store, recorder, users, metrics, config.commitInterval(), QUEUE_CAPACITY);
+        writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users),
+                metrics, config.commitInterval(), QUEUE_CAPACITY);
         queries = new ReadingQueries(store);
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(10_000), r -> {
@@ -71,7 +88,7 @@ public final class GridMeterServer implements AutoCloseable {
         Transport transport = Transport.best();
         udp = new UdpIngestServer(transport);
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
-                metrics, writer::queueDepth, config.zone(), config.offlineAfter(), clock)),
+                biller, alerts, writer, metrics, writer::queueDepth, config.offlineAfter(), clock)),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,

@@ -129,7 +129,8 @@ class HttpApiIntegrationTest {
         assertThat(body.get("usuario").get("id").asLong()).isEqualTo(1);
         assertThat(body.get("leituras").get("quantidade").asLong()).isEqualTo(2);
         assertThat(body.get("leituras").get("consumo_kwh").decimalValue()).isEqualByComparingTo("0.0015");
-        assertThat(body.get("faturas").isArray()).isTrue();
+        assertThat(body.get("faturas")).hasSize(1);
+        assertThat(body.get("faturas").get(0).get("status").asText()).isEqualTo("aberta");
         assertThat(server.get("/usuario/?id=1").statusCode()).isEqualTo(404);
         assertError(server.delete("/usuario/delete/?id=1", TestServer.TOKEN), 404, "usuario_inexistente", "1");
     }

@@ -125,6 +125,15 @@ final class TestServer implements AutoCloseable {
         send(V1Codec.encodeReadings(new ReadingBatch(meter, List.of(readings), Integrity.CRC32C, false), null));
     }
 
+    /** Sends {@code readings} of {@code meter} in datagrams of up to 48, then waits until all are committed. */
+    void sendAll(long meter, List<Reading> readings) {
+        long before = server.metrics().readingsCommitted.sum();
+        for (int i = 0; i < readings.size(); i += 48) {
+            send(meter, readings.subList(i, Math.min(readings.size(), i + 48)).toArray(Reading[]::new));
+        }
+        awaitHandled(before + readings.size());
+    }
+
     /** Waits until the writer has handled and committed {@code readings} readings in all (stored or not). */
     void awaitHandled(long readings) {
         var m = server.metrics();

@@ -2,8 +2,10 @@ package org.gridmeter.server.api;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.function.IntSupplier;
+import org.gridmeter.server.alerts.AlertEvaluator;
+import org.gridmeter.server.billing.Biller;
+import org.gridmeter.server.billing.TariffCommands;
 import org.gridmeter.server.http.Router;
 import org.gridmeter.server.http.Router.Access;
 import org.gridmeter.server.http.Router.Route;
@@ -21,13 +23,19 @@ public final class ApiRoutes {
 
     /** What the routes need from the rest of the server. */
     public record Dependencies(UserDirectory users, UserCommands commands, LiveMeters meters, ReadingQueries queries,
-            ServerMetrics metrics, IntSupplier writerQueueDepth, ZoneId zone, Duration offlineAfter, Clock clock) {
+            Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, ServerMetrics metrics,
+            IntSupplier writerQueueDepth, Duration offlineAfter, Clock clock) {
     }
 
     public static Router build(Dependencies d) {
-        Views views = new Views(new TimeFormat(d.zone()), d.meters(), d.clock(), d.offlineAfter());
-        UsuarioApi usuario = new UsuarioApi(d.users(), d.commands(), views, d.clock());
+        TimeFormat time = new TimeFormat(d.biller().calendar().zone());
+        Views views = new Views(time, d.meters(), d.alerts(), d.clock(), d.offlineAfter());
+        FaturaApi fatura = new FaturaApi(d.users(), d.queries(), d.biller(), time);
+        UsuarioApi usuario = new UsuarioApi(d.users(), d.commands(), views, fatura, d.clock());
         ConsumoApi consumo = new ConsumoApi(d.users(), d.queries(), views);
+        SerieApi serie = new SerieApi(d.users(), d.queries(), time, d.clock());
+        AlertaApi alerta = new AlertaApi(d.users(), d.queries(), d.alerts(), time);
+        TarifaApi tarifa = new TarifaApi(d.biller().tariffs(), d.tariffCommands(), d.biller().calendar(), d.clock());
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
         return Router.builder()
                 .get("/usuario", usuario::get)
@@ -36,6 +44,14 @@ public final class ApiRoutes {
                 .getBlocking("/usuario/consumo", consumo::page)
                 .getBlocking("/usuario/consumo/data", consumo::day)
                 .getBlocking("/usuario/consumo/horario", consumo::hour)
+                .getBlocking("/usuario/consumo/intervalo", serie::intervalo)
+                .getBlocking("/usuario/consumo/periodo", serie::periodo)
+                .getBlocking("/usuario/fatura", fatura::get)
+                .getBlocking("/usuario/alerta/excesso", alerta::excesso)
+                .getBlocking("/usuario/alerta/variacao", alerta::variacao)
+                .getBlocking("/usuario/alertas", alerta::all)
+                .get("/tarifa", tarifa::get)
+                .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)
                 .get("/metrics", saude::metrics)
                 .build();

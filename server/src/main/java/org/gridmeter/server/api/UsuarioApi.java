@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.gridmeter.server.http.ApiException;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
@@ -27,12 +26,14 @@ final class UsuarioApi {
     private final UserDirectory users;
     private final UserCommands commands;
     private final Views views;
+    private final FaturaApi invoices;
     private final Clock clock;
 
-    UsuarioApi(UserDirectory users, UserCommands commands, Views views, Clock clock) {
+    UsuarioApi(UserDirectory users, UserCommands commands, Views views, FaturaApi invoices, Clock clock) {
         this.users = users;
         this.commands = commands;
         this.views = views;
+        this.invoices = invoices;
         this.clock = clock;
     }
 
@@ -77,9 +78,10 @@ final class UsuarioApi {
     }
 
     /** {@code DELETE /usuario/delete?id=}: 200 with what was deleted; 404 if unknown. */
-    Response delete(Request request) throws InterruptedException, ExecutionException, TimeoutException {
+    Response delete(Request request) throws Exception {
         long id = Params.id(request);
         existing(users, id);
+        List<Map<String, Object>> deletedInvoices = invoices.all(id).stream().map(invoices::view).toList();
         DeletedUser deleted = commands.delete(id).get(30, TimeUnit.SECONDS);
         if (deleted == null) {
             throw unknownUser(id);
@@ -94,7 +96,7 @@ final class UsuarioApi {
         body.put("usuario", Map.of("id", deleted.user().id(), "nome", deleted.user().nome(),
                 "endereco", deleted.user().endereco()));
         body.put("leituras", summary);
-        body.put("faturas", List.of());
+        body.put("faturas", deletedInvoices);
         return Json.ok(body);
     }
 

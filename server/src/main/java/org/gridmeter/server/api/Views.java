@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import org.gridmeter.server.alerts.AlertEvaluator;
+import org.gridmeter.server.alerts.AlertType;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.MeterSnapshot;
 import org.gridmeter.server.usage.StoredReading;
@@ -40,12 +42,14 @@ final class Views {
 
     private final TimeFormat time;
     private final LiveMeters meters;
+    private final AlertEvaluator alerts;
     private final Clock clock;
     private final long offlineAfterMillis;
 
-    Views(TimeFormat time, LiveMeters meters, Clock clock, Duration offlineAfter) {
+    Views(TimeFormat time, LiveMeters meters, AlertEvaluator alerts, Clock clock, Duration offlineAfter) {
         this.time = time;
         this.meters = meters;
+        this.alerts = alerts;
         this.clock = clock;
         this.offlineAfterMillis = offlineAfter.toMillis();
     }
@@ -56,8 +60,9 @@ final class Views {
                 time.timestamp(meter.lastTimestampMillis()), time.data(meter.lastTimestampMillis()),
                 time.horario(meter.lastTimestampMillis()), Json.kwh(meter.lastEnergyMwh()));
         boolean online = meter != null && clock.millis() - meter.lastHeardMillis() <= offlineAfterMillis;
+        var active = alerts.active(user.id());
         return new UserView(user.id(), user.nome(), user.endereco(), Json.kwh(meter == null ? 0 : meter.totalMwh()),
-                last, false, false, online);
+                last, active.containsKey(AlertType.EXCESSO), active.containsKey(AlertType.VARIACAO), online);
     }
 
     ReadingView reading(StoredReading r) {

@@ -15,10 +15,16 @@ import org.gridmeter.protocol.Integrity;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.server.metrics.ServerMetrics;
+import org.gridmeter.server.alerts.AlertEvaluator;
+import org.gridmeter.server.billing.Biller;
+import org.gridmeter.server.billing.Tariff;
+import org.gridmeter.server.billing.TariffBook;
+import org.gridmeter.server.billing.TariffCommands;
 import org.gridmeter.server.store.SqliteStore;
-import org.gridmeter.server.usage.MeterState;
-import org.gridmeter.server.usage.RecordOutcome;
+import org.gridmeter.server.usage.LiveMeters;
+import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.UsageRecorder;
+import org.gridmeter.server.usage.RecordOutcome;
 import org.gridmeter.server.users.DeletedUser;
 import org.gridmeter.server.users.User;
 import org.gridmeter.server.users.UserCommands;
@@ -34,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
  * and complete their future after the commit.
  */
-public final class IngestWriter implements UserCommands, AutoCloseable {
+public final class IngestWriter implements UserCommands, TariffCommands, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
     private static final int MAX_TRANSACTION = 20_000;
@@ -59,9 +65,12 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
     private record PendingAck(Ack ack, byte[] key, InetSocketAddress to) {
     }
 
+    private static final long TICK_NANOS = 1_000_000_000L;
+
     private final SqliteStore store;
-    private final UsageRecorder recorder;
+    private final Ledger ledger;
     private final UserDirectory users;
+    private final TariffBook tariffs;
     private final ServerMetrics metrics;
     private final long flushAfterNanos;
     private final BlockingQueue<Object> queue;
@@ -72,10 +81,23 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
     private long transactionStart = -1;
     private int transactionSize;
 
-    public IngestWriter(SqliteStore store, UsageRecorder recorder, UserDirectory users, ServerMetrics metrics,
-            Duration commitInterval, int capacity) {
+    private long nextTick = System.nanoTime() + TICK_NANOS;
+
+    /** The components the writer drives; all of them are then its own, used from its thread only. */
+    public record Components(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
+            AlertEvaluator alerts, LiveMeters meters, UserDirectory users) {
+    }
+
+    public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity) {
+        this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.meters(), c.users()),
+                c.users(), c.biller().tariffs(), metrics, commitInterval, capacity);
+    }
+
+    private IngestWriter(SqliteStore store, Ledger ledger, UserDirectory users, TariffBook tariffs,
+            ServerMetrics metrics, Duration commitInterval, int capacity) {
         this.store = store;
-        this.recorder = recorder;
+        this.ledger = ledger;
+        this.tariffs = tariffs;
         this.users = users;
         this.metrics = metrics;
         this.flushAfterNanos = Math.max(1, commitInterval.toNanos() / 2);
@@ -116,7 +138,7 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
             }
             store.commit();
             users.put(user);
-            recorder.registered(user.id());
+            ledger.registered(user.id());
             log.info("event=user_registered id={}", user.id());
             return user;
         });
@@ -129,10 +151,21 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
             if (deleted != null) {
                 store.commit();
                 users.remove(id);
-                recorder.forget(id);
+                ledger.forget(id);
                 log.info("event=user_deleted id={} readings={}", id, deleted.readings());
             }
             return deleted;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Tariff> setTariff(Tariff tariff) {
+        return submit(() -> {
+            store.billing().saveTariff(tariff, System.currentTimeMillis());
+            store.commit();
+            tariffs.add(tariff);
+            log.info("event=tariff_set effective_ms={}", tariff.effectiveMillis());
+            return tariff;
         });
     }
 
@@ -166,6 +199,13 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
                     }
                     drained.clear();
                 }
+                if (System.nanoTime() >= nextTick) {
+                    nextTick = System.nanoTime() + TICK_NANOS;
+                    if (transactionStart < 0) {
+                        transactionStart = System.nanoTime();
+                    }
+                    ledger.tick();
+                }
                 if (transactionStart >= 0 && (System.nanoTime() - transactionStart >= flushAfterNanos
                         || transactionSize >= MAX_TRANSACTION)) {
                     commit();
@@ -192,7 +232,7 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
                 transactionStart = System.nanoTime();
             }
             transactionSize += r.batch().readings().size();
-            RecordOutcome outcome = recorder.record(r.batch().meterId(), r.batch().readings());
+            RecordOutcome outcome = ledger.record(r.batch());
             metrics.readingsStored.add(outcome.stored());
             metrics.readingsDuplicate.add(outcome.duplicates());
             metrics.readingsConflict.add(outcome.conflicts());
@@ -227,9 +267,9 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        List<MeterState.Saved> states = recorder.drainDirty();
-        store.saveStates(states);
+        ledger.beforeCommit();
         store.commit();
+        ledger.afterCommit();
         metrics.commits.increment();
         metrics.readingsCommitted.add(transactionSize);
         metrics.commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -246,7 +286,8 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
     /**
      * A storage failure: the open transaction is rolled back, so the readings in it are lost (none
      * was acknowledged, so meters that asked for ACKs resend them), and meter states are reloaded
-     * from what was committed.
+     * from what was committed. Billing and alert state stay as they were in memory (a restart
+     * reloads them); they can run ahead of the store by the lost transaction.
      */
     private void recover(Exception e) {
         log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
@@ -256,7 +297,7 @@ public final class IngestWriter implements UserCommands, AutoCloseable {
         transactionSize = 0;
         try {
             store.rollback();
-            recorder.restore(store.loadStates().stream().map(MeterState::restore).toList());
+            ledger.reload();
         } catch (SQLException | RuntimeException reloadFailure) {
             log.error("event=store_reload_failed", reloadFailure);
         }

@@ -65,6 +65,58 @@ final class Migrations {
                 detail      TEXT    NOT NULL
             );
             CREATE INDEX meter_events_by_meter ON meter_events (meter_id, ts);
+            """,
+            // 2: when each reading's consumption started; 15-minute rollups; billing; tariffs; alerts.
+            """
+            ALTER TABLE readings ADD COLUMN from_ts INTEGER;
+            CREATE TABLE rollups (
+                meter_id        INTEGER NOT NULL,
+                bucket_ms       INTEGER NOT NULL,
+                consumption_mwh INTEGER NOT NULL,
+                PRIMARY KEY (meter_id, bucket_ms)
+            ) WITHOUT ROWID;
+            CREATE TABLE billing_state (
+                meter_id        INTEGER PRIMARY KEY,
+                cycle_start_ms  INTEGER NOT NULL,
+                cycle_mwh       INTEGER NOT NULL,
+                ahead           TEXT    NOT NULL,
+                total_mwh       INTEGER NOT NULL,
+                billed_mwh      INTEGER NOT NULL,
+                recent_invoices TEXT    NOT NULL
+            );
+            CREATE TABLE invoices (
+                meter_id        INTEGER NOT NULL,
+                cycle_start_ms  INTEGER NOT NULL,
+                cycle_end_ms    INTEGER NOT NULL,
+                month           TEXT    NOT NULL,
+                opening_mwh     INTEGER NOT NULL,
+                consumption_mwh INTEGER NOT NULL,
+                adjustment_mwh  INTEGER NOT NULL,
+                amount          TEXT    NOT NULL,
+                tariff_json     TEXT    NOT NULL,
+                estimated       INTEGER NOT NULL,
+                closed_ms       INTEGER NOT NULL,
+                PRIMARY KEY (meter_id, cycle_start_ms)
+            );
+            CREATE TABLE tariffs (
+                id              INTEGER PRIMARY KEY,
+                effective_ms    INTEGER NOT NULL,
+                definition_json TEXT    NOT NULL,
+                created_ms      INTEGER NOT NULL
+            );
+            CREATE TABLE alerts (
+                id              INTEGER PRIMARY KEY,
+                meter_id        INTEGER NOT NULL,
+                type            TEXT    NOT NULL,
+                rule            TEXT    NOT NULL,
+                start_ms        INTEGER NOT NULL,
+                end_ms          INTEGER,
+                value           TEXT    NOT NULL,
+                baseline        TEXT    NOT NULL,
+                window          TEXT    NOT NULL,
+                message         TEXT    NOT NULL
+            );
+            CREATE INDEX alerts_by_meter ON alerts (meter_id, start_ms);
             """);
 
     private Migrations() {

@@ -5,6 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.gridmeter.server.alerts.Alert;
+import org.gridmeter.server.billing.BillingCalendar;
+import org.gridmeter.server.billing.Invoice;
+import org.gridmeter.server.billing.TariffJson;
 import org.gridmeter.server.usage.StoredReading;
 
 /**
@@ -41,6 +45,52 @@ public final class ReadingQueries implements AutoCloseable {
             ps.setLong(2, fromMillis);
             ps.setLong(3, toMillis);
             return SqliteStore.readings(ps);
+        }
+    }
+
+    /** The meter's 15-minute rollups with {@code fromMillis <= bucket start < toMillis}: pairs (start, mWh). */
+    public List<long[]> rollups(long meterId, long fromMillis, long toMillis) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT bucket_ms, consumption_mwh FROM rollups "
+                + "WHERE meter_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms")) {
+            ps.setLong(1, meterId);
+            ps.setLong(2, fromMillis);
+            ps.setLong(3, toMillis);
+            List<long[]> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The meter's closed invoices, newest first. */
+    public List<Invoice> invoices(long meterId, BillingCalendar calendar) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT cycle_start_ms, cycle_end_ms, month, "
+                + "opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, closed_ms "
+                + "FROM invoices WHERE meter_id = ? ORDER BY cycle_start_ms DESC")) {
+            ps.setLong(1, meterId);
+            List<Invoice> invoices = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    BillingCalendar.Cycle cycle = new BillingCalendar.Cycle(rs.getLong(1), rs.getLong(2),
+                            java.time.YearMonth.parse(rs.getString(3)));
+                    invoices.add(new Invoice(meterId, cycle, rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                            new java.math.BigDecimal(rs.getString(7)), TariffJson.fromText(rs.getString(8)),
+                            rs.getInt(9) == 1, rs.getLong(10)));
+                }
+            }
+            return invoices;
+        }
+    }
+
+    /** The meter's alerts, newest first. */
+    public List<Alert> alerts(long meterId) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement(AlertSql.COLUMNS
+                + " WHERE meter_id = ? ORDER BY start_ms DESC, id DESC")) {
+            ps.setLong(1, meterId);
+            return AlertSql.alerts(ps);
         }
     }
 

@@ -13,6 +13,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import org.gridmeter.protocol.Reading;
+import org.gridmeter.server.usage.ConsumptionChain;
 import org.gridmeter.server.usage.MeterState;
 import org.gridmeter.server.usage.ReadingKind;
 import org.gridmeter.server.usage.ReadingRepository;
@@ -43,6 +44,8 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final PreparedStatement readingsAfter;
     private final PreparedStatement insertEvent;
     private final PreparedStatement saveState;
+    private final BillingSql billing;
+    private final AlertSql alerts;
 
     private SqliteStore(Path file) throws SQLException {
         this.file = file;
@@ -50,8 +53,9 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         Migrations.migrate(connection);
         connection.setAutoCommit(false);
         insertReading = connection.prepareStatement("INSERT INTO readings (meter_id, ts, energy_mwh, power_w, seq, "
-                + "exported_mwh, delta_mwh, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        reclassify = connection.prepareStatement("UPDATE readings SET delta_mwh = ?, kind = ? WHERE meter_id = ? AND ts = ?");
+                + "exported_mwh, delta_mwh, kind, from_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        reclassify = connection.prepareStatement(
+                "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
         lastNormalBefore = connection.prepareStatement(READING_COLUMNS
                 + " WHERE meter_id = ? AND ts < ? AND kind = 0 ORDER BY ts DESC LIMIT 1");
@@ -61,10 +65,22 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
                 + "level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, last_energy_mwh, "
                 + "last_power_w, last_heard_ms, readings, resets, glitches, conflicts) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        billing = new BillingSql(connection);
+        alerts = new AlertSql(connection);
+    }
+
+    /** Rollups, billing state, invoices and tariffs, on the write connection. */
+    public BillingSql billing() {
+        return billing;
+    }
+
+    /** Alerts, on the write connection. */
+    public AlertSql alerts() {
+        return alerts;
     }
 
     static final String READING_COLUMNS =
-            "SELECT ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind FROM readings";
+            "SELECT ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts FROM readings";
 
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) throws IOException, SQLException {
@@ -109,17 +125,19 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
             setNullable(insertReading, 6, r.exportedMwh() == Reading.NO_EXPORT ? null : r.exportedMwh());
             insertReading.setLong(7, r.deltaMwh());
             insertReading.setInt(8, r.kind().code());
+            insertReading.setLong(9, r.fromMillis());
             insertReading.executeUpdate();
         });
     }
 
     @Override
-    public void reclassify(long meterId, long timestampMillis, long deltaMwh, ReadingKind kind) {
+    public void reclassify(long meterId, ConsumptionChain.Decision d) {
         run(() -> {
-            reclassify.setLong(1, deltaMwh);
-            reclassify.setInt(2, kind.code());
-            reclassify.setLong(3, meterId);
-            reclassify.setLong(4, timestampMillis);
+            reclassify.setLong(1, d.deltaMwh());
+            reclassify.setInt(2, d.kind().code());
+            reclassify.setLong(3, d.fromMillis());
+            reclassify.setLong(4, meterId);
+            reclassify.setLong(5, d.timestampMillis());
             reclassify.executeUpdate();
         });
     }
@@ -250,7 +268,8 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
                         rs.getLong(4));
             }
         }
-        for (String table : List.of("readings", "meter_state", "meter_events")) {
+        for (String table : List.of("readings", "meter_state", "meter_events", "rollups", "billing_state", "invoices",
+                "alerts")) {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE meter_id = ?")) {
                 ps.setLong(1, id);
                 ps.executeUpdate();
@@ -292,8 +311,12 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         if (rs.wasNull()) {
             exported = Reading.NO_EXPORT;
         }
+        long from = rs.getLong(8);
+        if (rs.wasNull()) {
+            from = rs.getLong(1);
+        }
         return new StoredReading(rs.getLong(1), rs.getLong(2), nullableInt(rs, 3), seq, exported, rs.getLong(6),
-                ReadingKind.ofCode(rs.getInt(7)));
+                ReadingKind.ofCode(rs.getInt(7)), from);
     }
 
     private static StoredReading first(PreparedStatement ps) throws SQLException {

@@ -21,8 +21,18 @@ import org.gridmeter.protocol.Reading;
  */
 public final class ConsumptionChain {
 
-    /** A reading's consumption is decided: {@code deltaMwh} with {@code kind}, and power if it had none. */
-    public record Decision(long timestampMillis, long deltaMwh, ReadingKind kind, Integer derivedPowerW) {
+    /**
+     * A reading's consumption is decided: {@code deltaMwh} with {@code kind}, consumed over
+     * {@code (fromMillis, timestampMillis]} ({@code fromMillis == timestampMillis} when nothing came
+     * before it), and its power if it had none.
+     */
+    public record Decision(long timestampMillis, long deltaMwh, ReadingKind kind, Integer derivedPowerW,
+            long fromMillis) {
+
+        /** A decision with no consumption (glitch, pending). */
+        static Decision none(long timestampMillis, ReadingKind kind) {
+            return new Decision(timestampMillis, 0, kind, null, timestampMillis);
+        }
     }
 
     /** A reading the chain has seen. */
@@ -79,7 +89,7 @@ public final class ConsumptionChain {
         lastSequence = sequence;
         if (pending != null) {
             if (energyMwh >= levelMwh) {
-                decisions.add(new Decision(pending.timestampMillis(), 0, ReadingKind.GLITCH, null));
+                decisions.add(Decision.none(pending.timestampMillis(), ReadingKind.GLITCH));
                 pending = null;
             } else {
                 decisions.add(settleReset(pending, Reading.NO_POWER));
@@ -91,21 +101,28 @@ public final class ConsumptionChain {
         }
         if (energyMwh >= levelMwh) {
             Integer derived = powerW == Reading.NO_POWER ? power(energyMwh - levelMwh, timestampMillis) : null;
-            decisions.add(new Decision(timestampMillis, energyMwh - levelMwh, ReadingKind.NORMAL, derived));
+            decisions.add(new Decision(timestampMillis, energyMwh - levelMwh, ReadingKind.NORMAL, derived,
+                    since(timestampMillis)));
             levelMwh = energyMwh;
             levelTimestamp = timestampMillis;
         } else {
             pending = new Point(timestampMillis, energyMwh, sequence);
-            decisions.add(new Decision(timestampMillis, 0, ReadingKind.PENDING, null));
+            decisions.add(Decision.none(timestampMillis, ReadingKind.PENDING));
         }
         return decisions;
     }
 
     private Decision settleReset(Point point, int powerW) {
         Integer derived = powerW == Reading.NO_POWER ? power(point.energyMwh(), point.timestampMillis()) : null;
+        long from = since(point.timestampMillis());
         levelMwh = point.energyMwh();
         levelTimestamp = point.timestampMillis();
-        return new Decision(point.timestampMillis(), point.energyMwh(), ReadingKind.RESET, derived);
+        return new Decision(point.timestampMillis(), point.energyMwh(), ReadingKind.RESET, derived, from);
+    }
+
+    /** Where consumption measured at {@code timestampMillis} started: the level's time, if any. */
+    private long since(long timestampMillis) {
+        return levelTimestamp == Long.MIN_VALUE || levelTimestamp >= timestampMillis ? timestampMillis : levelTimestamp;
     }
 
     private static boolean restarted(long previousSequence, long sequence) {

@@ -11,7 +11,7 @@ public interface ReadingRepository {
     void insert(long meterId, StoredReading reading);
 
     /** Changes the consumption decision of a stored reading. */
-    void reclassify(long meterId, long timestampMillis, long deltaMwh, ReadingKind kind);
+    void reclassify(long meterId, ConsumptionChain.Decision decision);
 
     /** The stored reading at exactly this time, or {@code null}. */
     StoredReading find(long meterId, long timestampMillis);

@@ -9,13 +9,20 @@ import org.gridmeter.protocol.Reading;
  * @param sequence    {@link Reading#NO_SEQUENCE} for legacy meters
  * @param exportedMwh {@link Reading#NO_EXPORT} for meters without the export register
  * @param deltaMwh    consumption since the previous reading (0 for glitches and pending readings)
+ * @param fromMillis  when that consumption started: it is spread over {@code (fromMillis, timestampMillis]}
  */
 public record StoredReading(long timestampMillis, long energyMwh, Integer powerW, long sequence, long exportedMwh,
-        long deltaMwh, ReadingKind kind) {
+        long deltaMwh, ReadingKind kind, long fromMillis) {
 
     /** This reading with another consumption decision. */
-    public StoredReading reclassified(long newDeltaMwh, ReadingKind newKind) {
-        return new StoredReading(timestampMillis, energyMwh, powerW, sequence, exportedMwh, newDeltaMwh, newKind);
+    public StoredReading reclassified(ConsumptionChain.Decision d) {
+        return new StoredReading(timestampMillis, energyMwh, powerW, sequence, exportedMwh, d.deltaMwh(), d.kind(),
+                d.fromMillis());
+    }
+
+    /** Whether {@code d} decides this reading differently from how it is stored. */
+    public boolean differsFrom(ConsumptionChain.Decision d) {
+        return deltaMwh != d.deltaMwh() || kind != d.kind() || (deltaMwh != 0 && fromMillis != d.fromMillis());
     }
 
     public ConsumptionChain.Point point() {

@@ -20,6 +20,7 @@ public final class UsageRecorder {
     private static final int REFEED_CHUNK = 64;
 
     private final ReadingRepository repository;
+    private final ConsumptionListener listener;
     private final LiveMeters live;
     private final LongPredicate registered;
     private final Clock clock;
@@ -32,9 +33,10 @@ public final class UsageRecorder {
      * @param registered tells whether a meter id belongs to a registered user
      * @param clock      the server clock, for when a meter was last heard
      */
-    public UsageRecorder(ReadingRepository repository, LiveMeters live, LongPredicate registered, Clock clock,
-            int orphanLimit, Collection<MeterState> restored) {
+    public UsageRecorder(ReadingRepository repository, ConsumptionListener listener, LiveMeters live,
+            LongPredicate registered, Clock clock, int orphanLimit, Collection<MeterState> restored) {
         this.repository = repository;
+        this.listener = listener;
         this.live = live;
         this.registered = registered;
         this.clock = clock;
@@ -82,7 +84,7 @@ public final class UsageRecorder {
                 continue;
             }
             StoredReading existing = ts == state.lastTimestampMillis
-                    ? new StoredReading(ts, state.lastEnergyMwh, null, 0, 0, 0, ReadingKind.NORMAL)
+                    ? new StoredReading(ts, state.lastEnergyMwh, null, 0, 0, 0, ReadingKind.NORMAL, ts)
                     : repository.find(meterId, ts);
             if (existing == null) {
                 insertLate(state, reading);
@@ -112,12 +114,12 @@ public final class UsageRecorder {
             if (d.timestampMillis() == ts) {
                 power = power != null ? power : d.derivedPowerW();
                 repository.insert(state.meterId, new StoredReading(ts, reading.energyMwh(), power, reading.sequence(),
-                        reading.exportedMwh(), d.deltaMwh(), d.kind()));
+                        reading.exportedMwh(), d.deltaMwh(), d.kind(), d.fromMillis()));
             } else {
-                repository.reclassify(state.meterId, d.timestampMillis(), d.deltaMwh(), d.kind());
+                repository.reclassify(state.meterId, d); // a pending reading settled: its consumption was 0
             }
             count(state, d);
-            state.totalMwh += d.deltaMwh();
+            consumed(state, d, d.deltaMwh());
         }
         if (state.firstTimestampMillis < 0) {
             state.firstTimestampMillis = ts;
@@ -179,18 +181,16 @@ public final class UsageRecorder {
 
     private void feedNew(MeterState state, ConsumptionChain chain, Reading reading, Map<Long, StoredReading> window) {
         long ts = reading.timestampMillis();
-        StoredReading row = new StoredReading(ts, reading.energyMwh(), reading.hasPower() ? reading.powerW() : null,
-                reading.sequence(), reading.exportedMwh(), 0, ReadingKind.PENDING);
         List<ConsumptionChain.Decision> decisions = chain.feed(ts, reading.energyMwh(), reading.sequence(),
                 reading.powerW());
         for (ConsumptionChain.Decision d : decisions) {
             if (d.timestampMillis() == ts) {
-                Integer power = row.powerW() != null ? row.powerW() : d.derivedPowerW();
-                row = new StoredReading(ts, row.energyMwh(), power, row.sequence(), row.exportedMwh(), d.deltaMwh(),
-                        d.kind());
+                Integer power = reading.hasPower() ? Integer.valueOf(reading.powerW()) : d.derivedPowerW();
+                StoredReading row = new StoredReading(ts, reading.energyMwh(), power, reading.sequence(),
+                        reading.exportedMwh(), d.deltaMwh(), d.kind(), d.fromMillis());
                 repository.insert(state.meterId, row);
                 window.put(ts, row);
-                state.totalMwh += d.deltaMwh();
+                consumed(state, d, d.deltaMwh());
                 count(state, d);
             } else {
                 apply(state, window, d);
@@ -217,13 +217,24 @@ public final class UsageRecorder {
         if (old == null) {
             old = repository.find(state.meterId, d.timestampMillis());
         }
-        if (old.deltaMwh() != d.deltaMwh() || old.kind() != d.kind()) {
-            repository.reclassify(state.meterId, d.timestampMillis(), d.deltaMwh(), d.kind());
-            window.put(d.timestampMillis(), old.reclassified(d.deltaMwh(), d.kind()));
-            state.totalMwh += d.deltaMwh() - old.deltaMwh();
+        if (old.differsFrom(d)) {
+            repository.reclassify(state.meterId, d);
+            window.put(d.timestampMillis(), old.reclassified(d));
+            if (old.deltaMwh() != 0) {
+                listener.consumed(state.meterId, old.fromMillis(), old.timestampMillis(), -old.deltaMwh());
+                state.totalMwh -= old.deltaMwh();
+            }
+            consumed(state, d, d.deltaMwh());
             if (old.kind() != d.kind()) {
                 count(state, d);
             }
+        }
+    }
+
+    private void consumed(MeterState state, ConsumptionChain.Decision d, long deltaMwh) {
+        if (deltaMwh != 0) {
+            state.totalMwh += deltaMwh;
+            listener.consumed(state.meterId, d.fromMillis(), d.timestampMillis(), deltaMwh);
         }
     }
 

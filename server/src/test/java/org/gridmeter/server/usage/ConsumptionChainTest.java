@@ -14,14 +14,14 @@ class ConsumptionChainTest {
 
     @Test
     void firstReadingCountsFromZero() {
-        assertThat(chain.feed(1000, 5_000, 0, 100)).containsExactly(new Decision(1000, 5_000, ReadingKind.NORMAL, null));
+        assertThat(chain.feed(1000, 5_000, 0, 100)).containsExactly(new Decision(1000, 5_000, ReadingKind.NORMAL, null, 1000));
     }
 
     @Test
     void consumptionIsTheDifferenceOfCumulativeValues() {
         chain.feed(1000, 5_000, 0, 100);
 
-        assertThat(chain.feed(6000, 7_500, 1, 100)).containsExactly(new Decision(6000, 2_500, ReadingKind.NORMAL, null));
+        assertThat(chain.feed(6000, 7_500, 1, 100)).containsExactly(new Decision(6000, 2_500, ReadingKind.NORMAL, null, 1000));
         assertThat(chain.levelMwh()).isEqualTo(7_500);
     }
 
@@ -31,18 +31,18 @@ class ConsumptionChainTest {
 
         List<Decision> decisions = chain.feed(6000, 300, 0, 100);
 
-        assertThat(decisions).containsExactly(new Decision(6000, 300, ReadingKind.RESET, null));
-        assertThat(chain.feed(11_000, 900, 1, 100)).containsExactly(new Decision(11_000, 600, ReadingKind.NORMAL, null));
+        assertThat(decisions).containsExactly(new Decision(6000, 300, ReadingKind.RESET, null, 1000));
+        assertThat(chain.feed(11_000, 900, 1, 100)).containsExactly(new Decision(11_000, 600, ReadingKind.NORMAL, null, 6000));
     }
 
     @Test
     void aTransientDropIsAGlitchAndNeverASpike() {
         chain.feed(1000, 90_000, 1, 100);
 
-        assertThat(chain.feed(6000, 0, 2, 100)).containsExactly(new Decision(6000, 0, ReadingKind.PENDING, null));
+        assertThat(chain.feed(6000, 0, 2, 100)).containsExactly(new Decision(6000, 0, ReadingKind.PENDING, null, 6000));
         assertThat(chain.feed(11_000, 90_400, 3, 100)).containsExactly(
-                new Decision(6000, 0, ReadingKind.GLITCH, null),
-                new Decision(11_000, 400, ReadingKind.NORMAL, null));
+                new Decision(6000, 0, ReadingKind.GLITCH, null, 6000),
+                new Decision(11_000, 400, ReadingKind.NORMAL, null, 1000));
     }
 
     @Test
@@ -56,6 +56,16 @@ class ConsumptionChainTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(6000L, 200L, ReadingKind.RESET),
                         org.assertj.core.groups.Tuple.tuple(11_000L, 500L, ReadingKind.NORMAL));
+    }
+
+    @Test
+    void consumptionIsSpreadFromTheLastLevelSoAGlitchInBetweenDoesNotCutTheInterval() {
+        chain.feed(1000, 90_000, 1, 100);
+        chain.feed(6000, 0, 2, 100);
+
+        Decision after = chain.feed(11_000, 90_400, 3, 100).get(1);
+
+        assertThat(after.fromMillis()).isEqualTo(1000);
     }
 
     @Test

@@ -46,7 +46,8 @@ class UsageRecorderTest {
             queries = new ReadingQueries(store);
             closeables.add(queries);
             closeables.add(store);
-            recorder = new UsageRecorder(store, live, id -> registered, Clock.systemUTC(), orphanLimit, List.of());
+            recorder = new UsageRecorder(store, ConsumptionListener.NONE, live, id -> registered, Clock.systemUTC(),
+                    orphanLimit, List.of());
         }
 
         RecordOutcome record(long meter, Reading... readings) {
@@ -124,7 +125,8 @@ class UsageRecorderTest {
         f.record(1, reading(0, 0, 1000), reading(1, 1, 90_000), reading(2, 2, 0));
         f.rows(1);
 
-        UsageRecorder resumed = new UsageRecorder(f.store, new LiveMeters(), id -> true, Clock.systemUTC(), 10,
+        UsageRecorder resumed = new UsageRecorder(f.store, ConsumptionListener.NONE, new LiveMeters(), id -> true,
+                Clock.systemUTC(), 10,
                 f.store.loadStates().stream().map(MeterState::restore).toList());
         resumed.record(1, List.of(reading(3, 3, 90_500)));
 

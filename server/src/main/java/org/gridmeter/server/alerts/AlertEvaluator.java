@@ -1,0 +1,200 @@
+package org.gridmeter.server.alerts;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongUnaryOperator;
+import org.gridmeter.server.usage.ConsumptionListener;
+
+/**
+ * The alert rules of contract section 6, evaluated on the writer thread after every datagram of a
+ * meter (so an alert is raised, and committed, well within a second of the reading that causes it)
+ * and once a second for silent meters. Each alert is an event with a start, an end, the rule that
+ * fired, the value and the limit it crossed. Readers see {@link #active} after each commit.
+ */
+public final class AlertEvaluator implements ConsumptionListener {
+
+    /** The configurable limits. */
+    public record Thresholds(BigDecimal excessKwh, BigDecimal excessKw, BigDecimal variationKwh, Duration offlineAfter) {
+    }
+
+    private static final long MINUTE = 60_000;
+    private static final BigDecimal MWH_PER_KWH = BigDecimal.valueOf(1_000_000);
+
+    private final AlertRepository repository;
+    private final Thresholds limits;
+    private final Clock clock;
+    private final Map<Long, PowerWindow> windows = new HashMap<>();
+    private final Map<Long, EnumMap<AlertType, Alert>> active = new HashMap<>();
+    private final Set<Long> changed = new HashSet<>();
+    private final Map<Long, Map<AlertType, Alert>> published = new ConcurrentHashMap<>();
+
+    public AlertEvaluator(AlertRepository repository, Thresholds limits, Clock clock, Collection<Alert> restored) {
+        this.repository = repository;
+        this.limits = limits;
+        this.clock = clock;
+        for (Alert a : restored) {
+            active.computeIfAbsent(a.meterId(), id -> new EnumMap<>(AlertType.class)).put(a.type(), a);
+            changed.add(a.meterId());
+        }
+        publish();
+    }
+
+    @Override
+    public void consumed(long meterId, long fromMillis, long toMillis, long deltaMwh) {
+        windows.computeIfAbsent(meterId, id -> new PowerWindow()).add(fromMillis, toMillis, deltaMwh);
+    }
+
+    /**
+     * Evaluates the reading rules for a meter after its readings up to {@code latestMillis} (event
+     * time) were recorded; ends its silence alert.
+     *
+     * @param openCycleMwh   the open billing cycle's consumption so far
+     * @param recentInvoices the consumption of its closed invoices, oldest first
+     */
+    public void evaluate(long meterId, long latestMillis, long openCycleMwh, List<Long> recentInvoices) {
+        end(meterId, AlertType.SEM_SINAL, clock.millis());
+        PowerWindow window = windows.get(meterId);
+
+        Fired excess = null;
+        if (!recentInvoices.isEmpty()) {
+            long mean = Math.round(recentInvoices.stream().mapToLong(Long::longValue).average().orElse(0));
+            BigDecimal limit = kwh(mean).add(limits.excessKwh());
+            if (kwh(openCycleMwh).compareTo(limit) > 0) {
+                excess = new Fired("ciclo_acima_da_media", kwh(openCycleMwh), limit, "open billing cycle vs the mean of "
+                        + recentInvoices.size() + " closed invoice(s)", "Consumption of the open cycle, "
+                        + kwh(openCycleMwh) + " kWh, exceeds the mean of the last invoices, " + kwh(mean)
+                        + " kWh, by more than " + limits.excessKwh() + " kWh.");
+            }
+        }
+        if (excess == null && window != null && window.covers(latestMillis - 15 * MINUTE)) {
+            Double watts = window.averageWatts(latestMillis - 15 * MINUTE, latestMillis);
+            if (watts != null && watts > limits.excessKw().doubleValue() * 1000) {
+                excess = new Fired("potencia_15min", kw(watts), limits.excessKw(), "15 minutes up to the latest reading",
+                        "Average power over the last 15 minutes, " + kw(watts) + " kW, is above " + limits.excessKw()
+                                + " kW.");
+            }
+        }
+        apply(meterId, AlertType.EXCESSO, excess, latestMillis);
+
+        Fired variation = null;
+        if (!recentInvoices.isEmpty()) {
+            long last = recentInvoices.get(recentInvoices.size() - 1);
+            BigDecimal limit = kwh(last).add(limits.variationKwh());
+            if (kwh(openCycleMwh).compareTo(limit) > 0) {
+                variation = new Fired("ciclo_acima_do_anterior", kwh(openCycleMwh), limit,
+                        "open billing cycle vs the last closed invoice", "Consumption of the open cycle, "
+                        + kwh(openCycleMwh) + " kWh, exceeds the last invoice, " + kwh(last) + " kWh, by more than "
+                        + limits.variationKwh() + " kWh.");
+            }
+        }
+        if (variation == null && window != null && window.covers(latestMillis - 65 * MINUTE)) {
+            Double recent = window.averageWatts(latestMillis - 5 * MINUTE, latestMillis);
+            Double hour = window.averageWatts(latestMillis - 65 * MINUTE, latestMillis - 5 * MINUTE);
+            if (recent != null && hour != null) {
+                double difference = Math.abs(recent - hour);
+                if (difference > hour && difference > 1000) {
+                    variation = new Fired("potencia_5min_vs_hora", kw(recent), kw(hour),
+                            "last 5 minutes vs the hour before", "Average power over the last 5 minutes, " + kw(recent)
+                            + " kW, differs from the hour before, " + kw(hour) + " kW, by more than 100% and 1 kW.");
+                }
+            }
+        }
+        apply(meterId, AlertType.VARIACAO, variation, latestMillis);
+    }
+
+    /**
+     * Raises the silence alert of every registered meter not heard for {@code --offline-after}.
+     *
+     * @param lastHeard server clock when a meter was last heard, {@code Long.MIN_VALUE} if never
+     */
+    public void checkSilent(Collection<Long> registered, LongUnaryOperator lastHeard) {
+        long now = clock.millis();
+        long limit = limits.offlineAfter().toMillis();
+        for (long meterId : registered) {
+            long heard = lastHeard.applyAsLong(meterId);
+            if (heard != Long.MIN_VALUE && now - heard > limit && !isActive(meterId, AlertType.SEM_SINAL)) {
+                long minutes = (now - heard) / MINUTE;
+                apply(meterId, AlertType.SEM_SINAL, new Fired("sem_sinal", BigDecimal.valueOf((now - heard) / 1000),
+                        BigDecimal.valueOf(limit / 1000), "seconds since the meter was last heard",
+                        "The meter has not been heard for " + (minutes > 0 ? minutes + " min" : (now - heard) / 1000 + " s")
+                        + " (limit " + limit / 1000 + " s)."), now);
+            }
+        }
+    }
+
+    private record Fired(String rule, BigDecimal value, BigDecimal baseline, String window, String message) {
+    }
+
+    private void apply(long meterId, AlertType type, Fired fired, long atMillis) {
+        if (fired == null) {
+            end(meterId, type, atMillis);
+        } else if (!isActive(meterId, type)) {
+            Alert alert = new Alert(0, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
+                    fired.window(), fired.message());
+            long id = repository.insert(alert);
+            active.computeIfAbsent(meterId, m -> new EnumMap<>(AlertType.class))
+                    .put(type, new Alert(id, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
+                            fired.window(), fired.message()));
+            changed.add(meterId);
+        }
+    }
+
+    private void end(long meterId, AlertType type, long atMillis) {
+        EnumMap<AlertType, Alert> alerts = active.get(meterId);
+        Alert alert = alerts == null ? null : alerts.remove(type);
+        if (alert != null) {
+            repository.end(alert.id(), Math.max(atMillis, alert.startMillis()));
+            changed.add(meterId);
+        }
+    }
+
+    private boolean isActive(long meterId, AlertType type) {
+        EnumMap<AlertType, Alert> alerts = active.get(meterId);
+        return alerts != null && alerts.containsKey(type);
+    }
+
+    /** Makes the changes since the last call visible to readers; call after they are committed. */
+    public List<Long> publish() {
+        List<Long> meters = new ArrayList<>(changed);
+        for (long meterId : changed) {
+            EnumMap<AlertType, Alert> alerts = active.get(meterId);
+            if (alerts == null || alerts.isEmpty()) {
+                published.remove(meterId);
+            } else {
+                published.put(meterId, Map.copyOf(alerts));
+            }
+        }
+        changed.clear();
+        return meters;
+    }
+
+    /** The meter's active alerts as last committed; any thread. */
+    public Map<AlertType, Alert> active(long meterId) {
+        return published.getOrDefault(meterId, Map.of());
+    }
+
+    public void forget(long meterId) {
+        windows.remove(meterId);
+        active.remove(meterId);
+        published.remove(meterId);
+    }
+
+    private static BigDecimal kwh(long mwh) {
+        return BigDecimal.valueOf(mwh).divide(MWH_PER_KWH, 3, RoundingMode.HALF_UP);
+    }
+
+    private static BigDecimal kw(double watts) {
+        return BigDecimal.valueOf(watts / 1000).setScale(3, RoundingMode.HALF_UP);
+    }
+}

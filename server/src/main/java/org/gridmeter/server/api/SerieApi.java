@@ -1,0 +1,165 @@
+package org.gridmeter.server.api;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.gridmeter.server.http.ApiException;
+import org.gridmeter.server.http.Request;
+import org.gridmeter.server.http.Response;
+import org.gridmeter.server.store.ReadingQueries;
+import org.gridmeter.server.usage.Rollups;
+import org.gridmeter.server.users.UserDirectory;
+
+/**
+ * {@code /usuario/consumo/intervalo} and {@code /usuario/consumo/periodo}: consumption over time from
+ * the 15-minute rollups, never from raw readings, in the billing zone. Blocking: database reads.
+ */
+final class SerieApi {
+
+    private static final int MAX_STEPS = 100_000;
+
+    private final UserDirectory users;
+    private final ReadingQueries queries;
+    private final TimeFormat time;
+    private final Clock clock;
+
+    SerieApi(UserDirectory users, ReadingQueries queries, TimeFormat time, Clock clock) {
+        this.users = users;
+        this.queries = queries;
+        this.time = time;
+        this.clock = clock;
+    }
+
+    /** {@code inicio}, {@code fim} (dates: {@code fim} inclusive; or ISO times: exclusive), {@code passo}, {@code formato}. */
+    Response intervalo(Request request) throws SQLException {
+        long id = Params.id(request);
+        ZonedDateTime from = instant(request, "inicio", false);
+        ZonedDateTime to = instant(request, "fim", true);
+        String passo = request.param("passo") == null ? "hora" : request.param("passo").trim();
+        if (!List.of("15min", "hora", "dia", "mes").contains(passo)) {
+            throw ApiException.badRequest("parametro_invalido",
+                    "Query parameter 'passo' must be 15min, hora, dia or mes, got '" + passo + "'.");
+        }
+        if (!to.isAfter(from)) {
+            throw ApiException.badRequest("parametro_invalido", "Query parameter 'fim' must come after 'inicio'.");
+        }
+        String format = request.param("formato") == null ? "json" : request.param("formato").trim();
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw ApiException.badRequest("parametro_invalido",
+                    "Query parameter 'formato' must be json or csv, got '" + format + "'.");
+        }
+        UsuarioApi.existing(users, id);
+        List<long[]> buckets = queries.rollups(id, millis(from), millis(to));
+        List<Map<String, Object>> series = new ArrayList<>();
+        long total = 0;
+        int next = 0;
+        for (ZonedDateTime start = from; start.isBefore(to); ) {
+            ZonedDateTime end = step(start, passo);
+            if (end.isAfter(to)) {
+                end = to;
+            }
+            long sum = 0;
+            while (next < buckets.size() && buckets.get(next)[0] < millis(end)) {
+                sum += buckets.get(next++)[1];
+            }
+            total += sum;
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("inicio", time.timestamp(millis(start)));
+            point.put("fim", time.timestamp(millis(end)));
+            point.put("consumo_kwh", Json.kwh(sum));
+            series.add(point);
+            if (series.size() > MAX_STEPS) {
+                throw ApiException.badRequest("parametro_invalido", "The range has more than " + MAX_STEPS
+                        + " steps of '" + passo + "'; choose a longer 'passo' or a shorter range.");
+            }
+            start = end;
+        }
+        if (format.equals("csv")) {
+            StringBuilder csv = new StringBuilder("inicio,fim,consumo_kwh\n");
+            for (Map<String, Object> p : series) {
+                csv.append(p.get("inicio")).append(',').append(p.get("fim")).append(',')
+                        .append(((java.math.BigDecimal) p.get("consumo_kwh")).toPlainString()).append('\n');
+            }
+            return new Response(200, "text/csv; charset=utf-8", csv.toString(),
+                    Map.of("Content-Disposition", "attachment; filename=\"consumo-" + id + ".csv\""));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("passo", passo);
+        body.put("serie", series);
+        body.put("total_kwh", Json.kwh(total));
+        return Json.ok(body);
+    }
+
+    /** {@code periodo}: {@code ultimos_30min}, {@code hoje}, {@code semana}, {@code mes}, {@code mes_anterior}. */
+    Response periodo(Request request) throws SQLException {
+        long id = Params.id(request);
+        String periodo = Params.required(request, "periodo", "periodo=hoje");
+        ZonedDateTime now = time.at(clock.millis());
+        ZonedDateTime today = now.toLocalDate().atStartOfDay(time.zone());
+        ZonedDateTime thisMonth = now.toLocalDate().withDayOfMonth(1).atStartOfDay(time.zone());
+        ZonedDateTime[] range = switch (periodo) {
+            case "ultimos_30min" -> new ZonedDateTime[] {now.minusMinutes(30), now};
+            case "hoje" -> new ZonedDateTime[] {today, now};
+            case "semana" -> new ZonedDateTime[] {now.toLocalDate()
+                    .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(time.zone()), now};
+            case "mes" -> new ZonedDateTime[] {thisMonth, now};
+            case "mes_anterior" -> new ZonedDateTime[] {now.toLocalDate().withDayOfMonth(1).minusMonths(1)
+                    .atStartOfDay(time.zone()), thisMonth};
+            default -> throw ApiException.badRequest("parametro_invalido", "Query parameter 'periodo' must be "
+                    + "ultimos_30min, hoje, semana, mes or mes_anterior, got '" + periodo + "'.");
+        };
+        UsuarioApi.existing(users, id);
+        long from = millis(range[0]);
+        long to = millis(range[1]);
+        long sum = 0;
+        for (long[] b : queries.rollups(id, Math.floorDiv(from, Rollups.BUCKET_MILLIS) * Rollups.BUCKET_MILLIS, to)) {
+            long overlap = Math.min(to, b[0] + Rollups.BUCKET_MILLIS) - Math.max(from, b[0]);
+            // a bucket cut by the range counts in proportion; consumption is even within a bucket
+            sum += overlap >= Rollups.BUCKET_MILLIS ? b[1] : Math.round((double) b[1] * overlap / Rollups.BUCKET_MILLIS);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("periodo", periodo);
+        body.put("inicio", time.timestamp(from));
+        body.put("fim", time.timestamp(to));
+        body.put("consumo_kwh", Json.kwh(sum));
+        return Json.ok(body);
+    }
+
+    private ZonedDateTime instant(Request request, String name, boolean endOfDay) {
+        String value = Params.required(request, name, "inicio=2026-11-01&fim=2026-11-23");
+        try {
+            if (value.length() == 10) {
+                LocalDate day = LocalDate.parse(value);
+                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(time.zone());
+            }
+            return OffsetDateTime.parse(value.replace(' ', '+')).atZoneSameInstant(time.zone());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("parametro_invalido", "Query parameter '" + name + "' must be a date like "
+                    + "2026-11-01 or a time like 2026-11-01T14:00:00-03:00, got '" + value + "'.");
+        }
+    }
+
+    private static ZonedDateTime step(ZonedDateTime start, String passo) {
+        return switch (passo) {
+            case "15min" -> start.plusMinutes(15);
+            case "hora" -> start.plusHours(1);
+            case "dia" -> start.toLocalDate().plusDays(1).atStartOfDay(start.getZone());
+            default -> start.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(start.getZone());
+        };
+    }
+
+    private static long millis(ZonedDateTime t) {
+        return t.toInstant().toEpochMilli();
+    }
+}

@@ -1,0 +1,236 @@
+package org.gridmeter.server.billing;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongUnaryOperator;
+import org.gridmeter.server.usage.ConsumptionListener;
+import org.gridmeter.server.usage.Spread;
+
+/**
+ * Closes invoices (contract section 6). Follows every consumption decision to know each meter's
+ * open-cycle consumption; closes a cycle when the first reading at or after its end arrives (event
+ * time), or, for a meter silent for {@code --close-grace} past the end, with what is known
+ * ({@code estimada}). Consumption learnt later for a closed cycle is carried into the next invoice
+ * as its adjustment, so a closed invoice never changes and nothing is billed twice or lost.
+ * Writer thread only, except {@link #openInvoice} and {@link #recentInvoices}, safe from any thread.
+ */
+public final class Biller implements ConsumptionListener {
+
+    /** How many closed invoices' consumption the alert rules compare with. */
+    public static final int RECENT = 12;
+
+    /** A meter's billing state; persisted so a restart resumes it. */
+    public static final class CycleState {
+        final long meterId;
+        BillingCalendar.Cycle cycle;
+        long cycleMwh;
+        /** Consumption already known for cycles after the open one, by cycle start. */
+        final TreeMap<Long, Long> ahead = new TreeMap<>();
+        long totalMwh;
+        long billedMwh;
+        final ArrayDeque<Long> recent = new ArrayDeque<>();
+        boolean dirty;
+
+        CycleState(long meterId, BillingCalendar.Cycle cycle) {
+            this.meterId = meterId;
+            this.cycle = cycle;
+        }
+    }
+
+    /** The persistent form of {@link CycleState}. */
+    public record Saved(long meterId, long cycleStartMillis, long cycleMwh, Map<Long, Long> ahead, long totalMwh,
+            long billedMwh, List<Long> recentInvoicesMwh) {
+    }
+
+    /** What readers see of a meter's open cycle. */
+    public record OpenCycle(BillingCalendar.Cycle cycle, long openingMwh, long cycleMwh, long pendingAdjustmentMwh,
+            List<Long> recentInvoicesMwh) {
+    }
+
+    private final BillingCalendar calendar;
+    private final TariffBook tariffs;
+    private final BillingRepository repository;
+    private final Clock clock;
+    private final long graceMillis;
+    private final Map<Long, CycleState> states = new HashMap<>();
+    private final Map<Long, OpenCycle> published = new ConcurrentHashMap<>();
+    private final List<CycleState> dirty = new ArrayList<>();
+
+    public Biller(BillingCalendar calendar, TariffBook tariffs, BillingRepository repository, Clock clock,
+            Duration closeGrace, Collection<Saved> restored) {
+        this.calendar = calendar;
+        this.tariffs = tariffs;
+        this.repository = repository;
+        this.clock = clock;
+        this.graceMillis = closeGrace.toMillis();
+        for (Saved s : restored) {
+            CycleState st = new CycleState(s.meterId(), calendar.cycleOf(s.cycleStartMillis()));
+            st.cycleMwh = s.cycleMwh();
+            st.ahead.putAll(s.ahead());
+            st.totalMwh = s.totalMwh();
+            st.billedMwh = s.billedMwh();
+            st.recent.addAll(s.recentInvoicesMwh());
+            states.put(s.meterId(), st);
+            publish(st);
+        }
+    }
+
+    public BillingCalendar calendar() {
+        return calendar;
+    }
+
+    public TariffBook tariffs() {
+        return tariffs;
+    }
+
+    @Override
+    public void consumed(long meterId, long fromMillis, long toMillis, long deltaMwh) {
+        CycleState st = state(meterId, Math.min(fromMillis, toMillis));
+        st.totalMwh += deltaMwh;
+        st.cycleMwh += Spread.portion(deltaMwh, fromMillis, toMillis, st.cycle.startMillis(), st.cycle.endMillis());
+        if (toMillis >= st.cycle.endMillis()) {
+            BillingCalendar.Cycle c = calendar.next(st.cycle);
+            while (c.startMillis() <= toMillis) {
+                long part = Spread.portion(deltaMwh, fromMillis, toMillis, c.startMillis(), c.endMillis());
+                if (part != 0) {
+                    st.ahead.merge(c.startMillis(), part, Long::sum);
+                }
+                c = calendar.next(c);
+            }
+        }
+        markDirty(st);
+    }
+
+    /**
+     * A reading of {@code meterId} at {@code timestampMillis} was recorded: closes every cycle that
+     * ended at or before it. Returns the invoices closed.
+     */
+    public List<Invoice> readingAt(long meterId, long timestampMillis) {
+        CycleState st = state(meterId, timestampMillis);
+        List<Invoice> closed = new ArrayList<>(0);
+        while (st != null && timestampMillis >= st.cycle.endMillis()) {
+            closed.add(close(st, false));
+        }
+        return closed;
+    }
+
+    /** The meter's state; a meter first heard at {@code firstMillis} starts in the cycle holding that time. */
+    private CycleState state(long meterId, long firstMillis) {
+        CycleState st = states.get(meterId);
+        if (st == null) {
+            st = new CycleState(meterId, calendar.cycleOf(firstMillis));
+            states.put(meterId, st);
+            markDirty(st);
+        }
+        return st;
+    }
+
+    /**
+     * Closes, as estimated, the cycles of meters silent for the grace past their end.
+     *
+     * @param lastHeard when each meter was last heard (server clock), or {@code Long.MIN_VALUE}
+     */
+    public List<Invoice> closeSilent(LongUnaryOperator lastHeard) {
+        long now = clock.millis();
+        List<Invoice> closed = new ArrayList<>(0);
+        for (CycleState st : states.values()) {
+            while (now >= st.cycle.endMillis() + graceMillis && now - lastHeard.applyAsLong(st.meterId) >= graceMillis) {
+                closed.add(close(st, true));
+            }
+        }
+        return closed;
+    }
+
+    private Invoice close(CycleState st, boolean estimated) {
+        long ahead = st.ahead.values().stream().mapToLong(Long::longValue).sum();
+        long opening = st.totalMwh - st.cycleMwh - ahead;
+        long adjustment = opening - st.billedMwh;
+        Tariff tariff = tariffs.at(st.cycle.endMillis());
+        BigDecimal amount = tariff.amount(Invoice.kwh(st.cycleMwh + adjustment));
+        Invoice invoice = new Invoice(st.meterId, st.cycle, opening, st.cycleMwh, adjustment, amount, tariff,
+                estimated, clock.millis());
+        repository.saveInvoice(invoice);
+        st.billedMwh += st.cycleMwh + adjustment;
+        st.recent.addLast(st.cycleMwh);
+        while (st.recent.size() > RECENT) {
+            st.recent.removeFirst();
+        }
+        st.cycle = calendar.next(st.cycle);
+        Long next = st.ahead.remove(st.cycle.startMillis());
+        st.cycleMwh = next == null ? 0 : next;
+        markDirty(st);
+        return invoice;
+    }
+
+    /** The open cycle's invoice as it stands, or {@code null} if the meter has no consumption yet. */
+    public Invoice openInvoice(long meterId) {
+        OpenCycle open = published.get(meterId);
+        if (open == null) {
+            return null;
+        }
+        Tariff tariff = tariffs.at(clock.millis());
+        long billedMwh = open.cycleMwh() + open.pendingAdjustmentMwh();
+        return new Invoice(meterId, open.cycle(), open.openingMwh(), open.cycleMwh(), open.pendingAdjustmentMwh(),
+                tariff.amount(Invoice.kwh(billedMwh)), tariff, false, -1);
+    }
+
+    /** What readers see of the meter's open cycle, or {@code null}. */
+    public OpenCycle openCycle(long meterId) {
+        return published.get(meterId);
+    }
+
+    private void markDirty(CycleState st) {
+        if (!st.dirty) {
+            st.dirty = true;
+            dirty.add(st);
+        }
+    }
+
+    /** The states changed since the last call, to save in the same transaction; publishes them to readers. */
+    public List<Saved> drainDirty() {
+        List<Saved> saved = new ArrayList<>(dirty.size());
+        for (CycleState st : dirty) {
+            st.dirty = false;
+            if (states.get(st.meterId) == st) {
+                saved.add(new Saved(st.meterId, st.cycle.startMillis(), st.cycleMwh, new TreeMap<>(st.ahead),
+                        st.totalMwh, st.billedMwh, List.copyOf(st.recent)));
+                publish(st);
+            }
+        }
+        dirty.clear();
+        return saved;
+    }
+
+    private void publish(CycleState st) {
+        long ahead = st.ahead.values().stream().mapToLong(Long::longValue).sum();
+        long opening = st.totalMwh - st.cycleMwh - ahead;
+        published.put(st.meterId, new OpenCycle(st.cycle, opening, st.cycleMwh, opening - st.billedMwh,
+                List.copyOf(st.recent)));
+    }
+
+    /** The open cycle's consumption as decided so far (writer thread). */
+    public long openCycleMwh(long meterId) {
+        CycleState st = states.get(meterId);
+        return st == null ? 0 : st.cycleMwh;
+    }
+
+    /** The consumption of the meter's closed invoices, oldest first, at most {@value #RECENT} (writer thread). */
+    public List<Long> recentInvoices(long meterId) {
+        CycleState st = states.get(meterId);
+        return st == null ? List.of() : List.copyOf(st.recent);
+    }
+
+    public void forget(long meterId) {
+        states.remove(meterId);
+        published.remove(meterId);
+    }
+}

@@ -1,0 +1,140 @@
+package org.gridmeter.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.gridmeter.server.billing.Biller;
+import org.gridmeter.server.billing.BillingRepository;
+import org.gridmeter.server.billing.Invoice;
+import org.gridmeter.server.billing.Tariff;
+import org.gridmeter.server.billing.TariffJson;
+import org.gridmeter.server.usage.Rollups;
+
+/** The writer's SQL for rollups, billing state, invoices and tariffs, on the write connection. */
+public final class BillingSql implements BillingRepository, Rollups.Repository {
+
+    private final Connection connection;
+    private final PreparedStatement addRollup;
+    private final PreparedStatement saveInvoice;
+    private final PreparedStatement saveState;
+
+    BillingSql(Connection connection) throws SQLException {
+        this.connection = connection;
+        addRollup = connection.prepareStatement("INSERT INTO rollups (meter_id, bucket_ms, consumption_mwh) "
+                + "VALUES (?, ?, ?) ON CONFLICT (meter_id, bucket_ms) DO UPDATE "
+                + "SET consumption_mwh = consumption_mwh + excluded.consumption_mwh");
+        saveInvoice = connection.prepareStatement("INSERT OR REPLACE INTO invoices (meter_id, cycle_start_ms, "
+                + "cycle_end_ms, month, opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, "
+                + "closed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        saveState = connection.prepareStatement("INSERT OR REPLACE INTO billing_state (meter_id, cycle_start_ms, "
+                + "cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    @Override
+    public void addRollups(Map<Long, Map<Long, Long>> changes) {
+        try {
+            for (Map.Entry<Long, Map<Long, Long>> meter : changes.entrySet()) {
+                for (Map.Entry<Long, Long> bucket : meter.getValue().entrySet()) {
+                    addRollup.setLong(1, meter.getKey());
+                    addRollup.setLong(2, bucket.getKey());
+                    addRollup.setLong(3, bucket.getValue());
+                    addRollup.addBatch();
+                }
+            }
+            addRollup.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @Override
+    public void saveInvoice(Invoice inv) {
+        try {
+            int i = 1;
+            saveInvoice.setLong(i++, inv.meterId());
+            saveInvoice.setLong(i++, inv.cycle().startMillis());
+            saveInvoice.setLong(i++, inv.cycle().endMillis());
+            saveInvoice.setString(i++, inv.cycle().month().toString());
+            saveInvoice.setLong(i++, inv.openingMwh());
+            saveInvoice.setLong(i++, inv.consumptionMwh());
+            saveInvoice.setLong(i++, inv.adjustmentMwh());
+            saveInvoice.setString(i++, inv.amount().toPlainString());
+            saveInvoice.setString(i++, TariffJson.toText(inv.tariff()));
+            saveInvoice.setInt(i++, inv.estimated() ? 1 : 0);
+            saveInvoice.setLong(i, inv.closedMillis());
+            saveInvoice.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public void saveStates(List<Biller.Saved> states) throws SQLException {
+        for (Biller.Saved s : states) {
+            saveState.setLong(1, s.meterId());
+            saveState.setLong(2, s.cycleStartMillis());
+            saveState.setLong(3, s.cycleMwh());
+            StringBuilder ahead = new StringBuilder();
+            s.ahead().forEach((start, mwh) -> ahead.append(ahead.length() == 0 ? "" : ",").append(start).append(':')
+                    .append(mwh));
+            saveState.setString(4, ahead.toString());
+            saveState.setLong(5, s.totalMwh());
+            saveState.setLong(6, s.billedMwh());
+            saveState.setString(7, String.join(",", s.recentInvoicesMwh().stream().map(String::valueOf).toList()));
+            saveState.addBatch();
+        }
+        saveState.executeBatch();
+    }
+
+    public List<Biller.Saved> loadStates() throws SQLException {
+        List<Biller.Saved> states = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, "
+                + "cycle_start_ms, cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices FROM billing_state")) {
+            while (rs.next()) {
+                Map<Long, Long> ahead = new TreeMap<>();
+                for (String pair : rs.getString(4).split(",")) {
+                    if (!pair.isEmpty()) {
+                        String[] kv = pair.split(":");
+                        ahead.put(Long.parseLong(kv[0]), Long.parseLong(kv[1]));
+                    }
+                }
+                List<Long> recent = new ArrayList<>();
+                for (String v : rs.getString(7).split(",")) {
+                    if (!v.isEmpty()) {
+                        recent.add(Long.parseLong(v));
+                    }
+                }
+                states.add(new Biller.Saved(rs.getLong(1), rs.getLong(2), rs.getLong(3), ahead, rs.getLong(5),
+                        rs.getLong(6), recent));
+            }
+        }
+        return states;
+    }
+
+    public void saveTariff(Tariff tariff, long createdMillis) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO tariffs (effective_ms, definition_json, created_ms) VALUES (?, ?, ?)")) {
+            ps.setLong(1, tariff.effectiveMillis());
+            ps.setString(2, TariffJson.toText(tariff));
+            ps.setLong(3, createdMillis);
+            ps.executeUpdate();
+        }
+    }
+
+    public List<Tariff> loadTariffs() throws SQLException {
+        List<Tariff> tariffs = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT effective_ms, definition_json FROM tariffs ORDER BY effective_ms, id")) {
+            while (rs.next()) {
+                Tariff t = TariffJson.fromText(rs.getString(2));
+                tariffs.add(new Tariff(rs.getLong(1), t.pricePerKwh(), t.blocks(), t.bandeira(), t.flagSurchargePerKwh()));
+            }
+        }
+        return tariffs;
+    }
+}

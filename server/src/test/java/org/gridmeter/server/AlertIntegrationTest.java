@@ -1,0 +1,148 @@
+package org.gridmeter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.gridmeter.protocol.Reading;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The alert rules of contract section 6, raised and cleared through the real server. */
+class AlertIntegrationTest {
+
+    private static final long MINUTE = 60_000L;
+    /** Yesterday at 10:00 UTC: event time in the past, so no reading is in the future. */
+    private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L + 10 * 3_600_000L;
+
+    @TempDir
+    Path dir;
+    private TestServer server;
+    private long energy;
+    private long seq;
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private void start(String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--zone", "America/Bahia"));
+        all.addAll(List.of(flags));
+        server = TestServer.start(dir, all.toArray(String[]::new));
+        server.register(1);
+    }
+
+    /** One reading a minute, one datagram each (rules are evaluated per datagram), at {@code kw}. */
+    private void power(int fromMinute, int toMinute, double kw) {
+        List<Reading> readings = new ArrayList<>();
+        for (int m = fromMinute; m <= toMinute; m++) {
+            if (seq > 0) {
+                energy += Math.round(kw * 1_000_000 / 60);
+            }
+            readings.add(new Reading(seq++, T0 + m * MINUTE, energy, (int) (kw * 1000)));
+        }
+        for (Reading r : readings) {
+            server.send(1, r);
+        }
+        server.awaitHandled(seq);
+    }
+
+    private JsonNode state(String type) {
+        return TestServer.json(server.get("/usuario/alerta/" + type + "/?id=1"));
+    }
+
+    @Test
+    void excessPowerOver15MinutesRaisesAndClearsWithItsExplanation() throws Exception {
+        start();
+        power(0, 20, 6.0);
+
+        JsonNode raised = state("excesso");
+        assertThat(raised.get("alerta").asBoolean()).isTrue();
+        assertThat(raised.get("tipo").asText()).isEqualTo("excesso");
+        assertThat(raised.get("mensagem").asText()).contains("6.000 kW", "5 kW");
+        assertThat(server.user(1).get("consumo_excessivo").asBoolean()).isTrue();
+
+        power(21, 50, 1.0);
+
+        JsonNode cleared = state("excesso");
+        assertThat(cleared.get("alerta").asBoolean()).isFalse();
+        assertThat(cleared.get("desde").isNull()).isTrue();
+        assertThat(cleared.get("historico")).hasSize(1);
+        JsonNode event = cleared.get("historico").get(0);
+        assertThat(event.get("motivo").asText()).isEqualTo("potencia_15min");
+        assertThat(event.get("valor").decimalValue()).isEqualByComparingTo("6.000");
+        assertThat(event.get("limite").decimalValue()).isEqualByComparingTo("5");
+        assertThat(OffsetDateTime.parse(event.get("inicio").asText()).toInstant().toEpochMilli())
+                .as("raised once 15 minutes were known").isEqualTo(T0 + 15 * MINUTE);
+        assertThat(OffsetDateTime.parse(event.get("fim").asText()).toInstant().toEpochMilli())
+                .as("cleared when the 15-minute average fell to 5 kW").isEqualTo(T0 + 23 * MINUTE);
+        assertThat(server.user(1).get("consumo_excessivo").asBoolean()).isFalse();
+        assertThat(state("variacao").get("alerta").asBoolean()).isFalse();
+    }
+
+    @Test
+    void suddenChangeAgainstTheHourBeforeIsAVariation() throws Exception {
+        start();
+        power(0, 65, 1.0);
+        assertThat(state("variacao").get("alerta").asBoolean()).isFalse();
+
+        power(66, 70, 3.0);
+
+        JsonNode variation = state("variacao");
+        assertThat(variation.get("alerta").asBoolean()).isTrue();
+        assertThat(variation.get("historico").get(0).get("motivo").asText()).isEqualTo("potencia_5min_vs_hora");
+        assertThat(variation.get("historico").get(0).get("limite").decimalValue()).isEqualByComparingTo("1.000");
+        assertThat(server.user(1).get("grande_variacao").asBoolean()).isTrue();
+        JsonNode all = TestServer.json(server.get("/usuario/alertas/?id=1"));
+        assertThat(all.get("ativos")).extracting(a -> a.get("tipo").asText()).containsExactly("variacao");
+    }
+
+    @Test
+    void openCycleAboveTheLastInvoicesRaisesVariationThenExcess() throws Exception {
+        start("--closing-day", "10");
+        long jan10 = OffsetDateTime.parse("2026-01-10T00:00:00-03:00").toInstant().toEpochMilli();
+        long day = 86_400_000L;
+        server.send(1, new Reading(0, jan10 - 31 * day, 0, 100), new Reading(1, jan10, 100_000_000, 135));
+        server.awaitHandled(2);
+
+        server.send(1, new Reading(2, jan10 + 10 * day, 310_000_000, 875)); // open cycle: 210 kWh > 100 + 100
+        server.awaitHandled(3);
+        assertThat(state("variacao").get("historico").get(0).get("motivo").asText()).isEqualTo("ciclo_acima_do_anterior");
+        assertThat(state("excesso").get("alerta").asBoolean()).isFalse();
+
+        server.send(1, new Reading(3, jan10 + 15 * day, 400_000_000, 750)); // 300 kWh > mean 100 + 150
+        server.awaitHandled(4);
+        JsonNode excess = state("excesso");
+        assertThat(excess.get("alerta").asBoolean()).isTrue();
+        assertThat(excess.get("historico").get(0).get("motivo").asText()).isEqualTo("ciclo_acima_da_media");
+        assertThat(excess.get("historico").get(0).get("valor").decimalValue()).isEqualByComparingTo("300.000");
+        assertThat(excess.get("historico").get(0).get("limite").decimalValue()).isEqualByComparingTo("250.000");
+    }
+
+    @Test
+    void silentMeterIsOfflineWithAnAlertUntilHeardAgain() throws Exception {
+        start("--offline-after", "1s");
+        long now = System.currentTimeMillis();
+        server.send(1, new Reading(0, now, 10, 1));
+        server.awaitHandled(1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestServer.json(server.get("/usuario/alertas/?id=1"))
+                .get("ativos").size() == 1);
+        assertThat(TestServer.json(server.get("/usuario/alertas/?id=1")).get("ativos").get(0).get("tipo").asText())
+                .isEqualTo("sem_sinal");
+        assertThat(server.user(1).get("online").asBoolean()).isFalse();
+
+        server.send(1, new Reading(1, now + 1000, 20, 1));
+        server.awaitHandled(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestServer.json(server.get("/usuario/alertas/?id=1"))
+                .get("ativos").isEmpty());
+        assertThat(server.user(1).get("online").asBoolean()).isTrue();
+    }
+}
