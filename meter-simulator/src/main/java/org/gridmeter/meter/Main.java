@@ -1,7 +1,14 @@
 package org.gridmeter.meter;
 
 import java.io.Console;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.gridmeter.protocol.Durations;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -24,8 +31,60 @@ public final class Main {
         if (parsed.options() == null) {
             return parsed.exitCode();
         }
-        out.println("GridMeter meter configuration: " + parsed.options());
-        out.println("Sending readings is wired in by issue #5 (meter simulator); this build only checks flags.");
+        MeterOptions options = parsed.options();
+        MeterFleet fleet = new MeterFleet(options, Clock.systemUTC(), ZoneId.systemDefault());
+        boolean interactive = prompt != null; // a terminal on stdin
+        out.printf("%s sending to %s:%d every %s of %s time (%s profile%s)%s%n",
+                options.fleetSize() == 1 ? "Meter " + options.firstId() : options.fleetSize() + " meters "
+                        + options.firstId() + "-" + options.lastId(), options.serverHost(), options.serverPort(),
+                Durations.format(options.interval()), options.start() == null && options.speed() == 1 ? "real"
+                        : "simulated", options.profile(), options.legacy() ? ", legacy datagrams" : "",
+                options.speed() > 1 ? ", " + options.speed() + "x from " + options.start() : "");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            fleet.stop();
+            try {
+                finished.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "meter-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Terminal terminal = interactive ? Terminal.start(fleet, System.in, out) : null;
+        long[] lastProgress = {System.nanoTime()};
+        try {
+            fleet.run(() -> {
+                if (terminal != null) {
+                    terminal.status();
+                } else if (System.nanoTime() - lastProgress[0] >= 10_000_000_000L) {
+                    lastProgress[0] = System.nanoTime();
+                    long sent = fleet.meters().stream().mapToLong(m -> m.generated).sum();
+                    long acked = fleet.meters().stream().mapToLong(m -> m.acked).sum();
+                    out.printf("progress: %d readings sent, %d acknowledged, %d datagrams%n", sent, acked,
+                            fleet.datagramsSent());
+                }
+            });
+        } catch (IOException e) {
+            err.println("gridmeter meter: " + e.getMessage());
+            return 1;
+        } finally {
+            if (terminal != null) {
+                terminal.close();
+            }
+            fleet.printSummary(out);
+            if (options.report() != null) {
+                try {
+                    new ObjectMapper().enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+                            .writerWithDefaultPrettyPrinter().writeValue(options.report().toFile(),
+                            fleet.report());
+                    out.println("report written to " + options.report());
+                } catch (IOException e) {
+                    err.println("gridmeter meter: could not write the report to " + options.report() + ": "
+                            + e.getMessage());
+                }
+            }
+            finished.countDown();
+        }
         return 0;
     }
 

@@ -1,0 +1,165 @@
+package org.gridmeter.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The meter simulator's jar against the server's jar: its report is the ground truth the server must match. */
+class MeterSimulatorTest {
+
+    @TempDir
+    Path dir;
+
+    /** Runs the meter jar to completion; returns its output. */
+    static String runMeter(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-jar",
+                LauncherTest.ROOT.resolve("meter-simulator/target/gridmeter-meter.jar").toString()));
+        command.addAll(args);
+        Process meter = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String output = new String(meter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(meter.waitFor(180, TimeUnit.SECONDS)).as("meter finished").isTrue();
+        assertThat(meter.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private JsonNode fleet(ServerProcess server, String ids, String... extra) throws Exception {
+        Path report = dir.resolve("report-" + ids + ".json");
+        List<String> args = new ArrayList<>(List.of("--ids", ids, "--server", "127.0.0.1:" + server.udpPort,
+                "--report", report.toString()));
+        args.addAll(List.of(extra));
+        runMeter(args);
+        return new ObjectMapper().readTree(report.toFile());
+    }
+
+    private static BigDecimal total(ServerProcess server, String id) throws Exception {
+        return server.getJson("/usuario/?id=" + id).get("consumo_total_kwh").decimalValue();
+    }
+
+    private void assertServerMatchesReport(ServerProcess server, JsonNode report, long count) throws Exception {
+        for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>) report::fields) {
+            assertThat(entry.getValue().get("sent").asLong()).isEqualTo(count);
+            assertThat(total(server, entry.getKey())).as("meter %s", entry.getKey())
+                    .isEqualByComparingTo(entry.getValue().get("kwh").decimalValue());
+        }
+    }
+
+    @Test
+    void fleetTotalsMatchTheReportToTheMilliwattHour() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
+            for (int id = 1; id <= 100; id++) {
+                server.register(id);
+            }
+            JsonNode report = fleet(server, "1-100", "--count", "60", "--start", "-2h", "--speed", "3600",
+                    "--seed", "11");
+
+            assertThat(report.size()).isEqualTo(100);
+            assertServerMatchesReport(server, report, 60);
+        }
+    }
+
+    @Test
+    void totalsStayExactWithLossDuplicationAndReordering() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
+            for (int id = 1; id <= 20; id++) {
+                server.register(id);
+            }
+            JsonNode report = fleet(server, "1-20", "--count", "100", "--start", "-2h", "--speed", "3600",
+                    "--loss", "20%", "--duplicate", "10%", "--reorder", "10%", "--seed", "5");
+
+            assertServerMatchesReport(server, report, 100);
+            for (JsonNode meter : report) {
+                assertThat(meter.get("acked").asLong()).as("every reading acknowledged").isEqualTo(100);
+            }
+        }
+    }
+
+    @Test
+    void legacyMetersAreStoredLikeTheOriginals() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
+            server.register(7);
+            JsonNode report = fleet(server, "7-7", "--legacy", "--count", "40", "--start", "-1h", "--speed", "3600",
+                    "--profile", "constante:1.2", "--seed", "3");
+
+            // 1.2 kW for 5 s = 1.666... Wh, in 0.1 Wh steps: 1.7 Wh a reading
+            assertThat(report.get("7").get("kwh").decimalValue()).isEqualByComparingTo("0.068");
+            assertServerMatchesReport(server, report, 40);
+            JsonNode last = server.getJson("/usuario/consumo/?id=7&limite=40").get("consumo").get(39);
+            assertThat(last.get("potencia_w").asInt()).as("derived by the server").isBetween(1200, 1240);
+        }
+    }
+
+    @Test
+    void simulatedClockClosesInvoicesAndTheyAddUpToTheMeter() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"), "--zone", "America/Sao_Paulo")) {
+            server.register(1);
+            // 70 days of 15-minute readings, 600,000x faster than real time: about ten seconds
+            JsonNode report = fleet(server, "1-1", "--start", "-71d", "--speed", "600000", "--interval", "15m",
+                    "--count", "6720", "--seed", "9");
+
+            JsonNode invoices = server.getJson("/usuario/fatura/?id=1").get("faturas");
+            long closed = 0;
+            BigDecimal billed = BigDecimal.ZERO;
+            for (JsonNode invoice : invoices) {
+                closed += invoice.get("status").asText().equals("fechada") ? 1 : 0;
+                billed = billed.add(invoice.get("consumo").decimalValue()).add(invoice.get("ajuste_kwh").decimalValue());
+            }
+            assertThat(closed).isGreaterThanOrEqualTo(2);
+            assertThat(billed).as("open and closed invoices cover all consumption")
+                    .isEqualByComparingTo(report.get("1").get("kwh").decimalValue());
+        }
+    }
+
+    @Test
+    void keysOnATerminalChangeTheLoad() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
+            String meter = String.join(" ", ServerProcess.java(), "-jar",
+                    LauncherTest.ROOT.resolve("meter-simulator/target/gridmeter-meter.jar").toString(), "--id", "5",
+                    "--server", "127.0.0.1:" + server.udpPort, "--profile", "constante:1", "--interval", "1s");
+            // script(1) gives the meter a pseudo-terminal, as a person's shell would
+            Process tty = new ProcessBuilder("script", "-qefc", meter, "/dev/null").redirectErrorStream(true).start();
+            StringBuilder seen = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try {
+                    byte[] buf = new byte[4096];
+                    for (int n = tty.getInputStream().read(buf); n > 0; n = tty.getInputStream().read(buf)) {
+                        synchronized (seen) {
+                            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the terminal closed
+                }
+            });
+            reader.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> text(seen).contains("Keys:") && text(seen).contains("1.000 kW"));
+            tty.getOutputStream().write("++".getBytes(StandardCharsets.US_ASCII));
+            tty.getOutputStream().flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> text(seen).contains("load +1.0 kW"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> text(seen).contains("2.000 kW"));
+            tty.getOutputStream().write("q".getBytes(StandardCharsets.US_ASCII));
+            tty.getOutputStream().flush();
+            assertThat(tty.waitFor(30, TimeUnit.SECONDS)).as(text(seen)).isTrue();
+            reader.join(5000);
+            assertThat(text(seen)).contains("final cumulative");
+        }
+    }
+
+    private static String text(StringBuilder seen) {
+        synchronized (seen) {
+            return seen.toString();
+        }
+    }
+}

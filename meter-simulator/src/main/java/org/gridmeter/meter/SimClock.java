@@ -1,0 +1,50 @@
+package org.gridmeter.meter;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The meters' clock: starts at {@code start} and runs {@code speed} times faster than the wall
+ * clock, but never past the wall clock; once it catches up it runs in real time. So a class can
+ * start meters three months back at 3600x and watch invoices close within a minute. Thread-safe.
+ */
+final class SimClock {
+
+    private final Clock wall;
+    private final long startMillis;
+    private final long wallStartNanos;
+    private final double speed;
+
+    /** @param start where simulated time starts, or {@code null} for now */
+    SimClock(Clock wall, Instant start, double speed) {
+        this.wall = wall;
+        this.startMillis = start == null ? wall.millis() : Math.min(start.toEpochMilli(), wall.millis());
+        this.wallStartNanos = System.nanoTime();
+        this.speed = speed;
+    }
+
+    /** Where simulated time started. */
+    long startMillis() {
+        return startMillis;
+    }
+
+    /** Simulated epoch milliseconds now. */
+    long millis() {
+        double elapsed = (System.nanoTime() - wallStartNanos) / 1e6 * speed;
+        return Math.min(wall.millis(), startMillis + (long) elapsed);
+    }
+
+    /** Whether simulated time has caught up with the wall clock. */
+    boolean realTime() {
+        return millis() >= wall.millis() - 1;
+    }
+
+    /** Wall nanoseconds until simulated time reaches {@code simMillis} (0 if reached). */
+    long nanosUntil(long simMillis) {
+        long behind = simMillis - millis();
+        if (behind <= 0) {
+            return 0;
+        }
+        return realTime() ? behind * 1_000_000 : (long) (behind * 1_000_000 / speed);
+    }
+}

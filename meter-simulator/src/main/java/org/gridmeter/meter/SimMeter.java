@@ -1,0 +1,51 @@
+package org.gridmeter.meter;
+
+import java.util.ArrayDeque;
+import java.util.Random;
+import org.gridmeter.protocol.Ack;
+import org.gridmeter.protocol.Reading;
+
+/** One simulated meter's state. Used by the fleet's single thread only (the status line reads a few fields). */
+final class SimMeter {
+
+    /** A reading not yet acknowledged, and when it was last sent (wall clock). */
+    record Unacked(Reading reading, long lastSentNanos) {
+    }
+
+    /** Readings kept for resending; beyond this the oldest are given up (and counted). */
+    static final int MAX_UNACKED = 10_000;
+
+    final long id;
+    final Random random;
+    long nextSequence;
+    long energyMwh;
+    long nextDueMillis;
+    long generated;
+    long acked;
+    long givenUp;
+    volatile double watts;
+    final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
+
+    SimMeter(long id, long seed, long firstDueMillis) {
+        this.id = id;
+        this.random = new Random(seed);
+        this.nextDueMillis = firstDueMillis;
+    }
+
+    void keep(Reading reading, long nowNanos) {
+        unacked.addLast(new Unacked(reading, nowNanos));
+        while (unacked.size() > MAX_UNACKED) {
+            unacked.removeFirst();
+            givenUp++;
+        }
+    }
+
+    /** Drops the readings the ACK covers; returns how many it acknowledged. */
+    int acknowledge(Ack ack) {
+        int before = unacked.size();
+        unacked.removeIf(u -> ack.covers(u.reading().sequence()));
+        int removed = before - unacked.size();
+        acked += removed;
+        return removed;
+    }
+}

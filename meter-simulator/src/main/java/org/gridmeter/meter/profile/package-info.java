@@ -1,0 +1,2 @@
+/** Load curves of simulated meters: residential, commercial, constant. */
+package org.gridmeter.meter.profile;
