@@ -39,8 +39,8 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
     @Override
     public void addRollups(Map<Long, Map<Long, Long>> changes) {
         try {
-            for (Map.Entry<Long, Map<Long, Long>> meter : changes.entrySet()) {
-                for (Map.Entry<Long, Long> bucket : meter.getValue().entrySet()) {
+            for (Map.Entry<Long, Map<Long, Long>> meter : new TreeMap<>(changes).entrySet()) {
+                for (Map.Entry<Long, Long> bucket : new TreeMap<>(meter.getValue()).entrySet()) {
                     addRollup.setLong(1, meter.getKey());
                     addRollup.setLong(2, bucket.getKey());
                     addRollup.setLong(3, bucket.getValue());
@@ -75,7 +75,9 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
     }
 
     public void saveStates(List<Biller.Saved> states) throws SQLException {
-        for (Biller.Saved s : states) {
+        List<Biller.Saved> sorted = new ArrayList<>(states);
+        sorted.sort(java.util.Comparator.comparingLong(Biller.Saved::meterId));
+        for (Biller.Saved s : sorted) {
             saveState.setLong(1, s.meterId());
             saveState.setLong(2, s.cycleStartMillis());
             saveState.setLong(3, s.cycleMwh());
