@@ -95,6 +95,9 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(10_000);
         config.setReadOnly(readOnly);
+        // 64 MiB of page cache for the writer (SQLite's default is 2 MiB): with thousands of meters each
+        // transaction touches pages all over the readings, rollups and state B-trees
+        config.setCacheSize(readOnly ? -8192 : -65536);
         return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
     }
 
