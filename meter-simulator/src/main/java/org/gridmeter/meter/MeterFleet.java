@@ -37,10 +37,8 @@ import org.gridmeter.protocol.Wire;
  */
 final class MeterFleet {
 
-    /** Resend readings not acknowledged within this long (wall clock). */
-    private static final long RESEND_AFTER_NANOS = 1_000_000_000L;
     /** After the last reading, wait at most this long for the remaining ACKs. */
-    private static final long DRAIN_NANOS = 15_000_000_000L;
+    private static final long DRAIN_NANOS = 60_000_000_000L;
     private static final int RESEND_BATCH = 50;
 
     private final MeterOptions options;
@@ -194,17 +192,22 @@ final class MeterFleet {
         sendBatch(meter, List.of(reading)); // a backlog, if any, goes out by resendDue, oldest first
     }
 
-    /** Resends, for each meter, the oldest unacknowledged readings that waited long enough. */
+    /**
+     * Resends, for each meter, the oldest unacknowledged readings that waited long enough. The wait
+     * doubles (up to 8 s) while no ACK comes, so a slow or absent server is not flooded with resends.
+     */
     private void resendDue(long nowNanos) {
         for (SimMeter meter : meters.values()) {
-            if (meter.unacked.isEmpty() || nowNanos - meter.unacked.peekFirst().lastSentNanos() < RESEND_AFTER_NANOS) {
+            if (meter.unacked.isEmpty() || nowNanos - meter.unacked.peekFirst().lastSentNanos() < meter.resendAfterNanos) {
                 continue;
             }
+            long wait = meter.resendAfterNanos;
+            meter.resendAfterNanos = Math.min(SimMeter.MAX_RESEND_NANOS, wait * 2);
             // a prefix of the backlog: every unacknowledged reading within the batch's sequence range is in it
             List<Reading> batch = new ArrayList<>(RESEND_BATCH);
             List<SimMeter.Unacked> resent = new ArrayList<>(RESEND_BATCH);
             for (SimMeter.Unacked u : meter.unacked) {
-                if (batch.size() == RESEND_BATCH || nowNanos - u.lastSentNanos() < RESEND_AFTER_NANOS) {
+                if (batch.size() == RESEND_BATCH || nowNanos - u.lastSentNanos() < wait) {
                     break;
                 }
                 batch.add(u.reading());

@@ -25,6 +25,11 @@ final class SimMeter {
     long givenUp;
     volatile double watts;
     final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
+    /** How long unacknowledged readings wait before a resend: doubles (up to 8 s) while ACKs do not come, back to 1 s when they do. */
+    long resendAfterNanos = MIN_RESEND_NANOS;
+
+    static final long MIN_RESEND_NANOS = 1_000_000_000L;
+    static final long MAX_RESEND_NANOS = 8_000_000_000L;
 
     SimMeter(long id, long seed, long firstDueMillis) {
         this.id = id;
@@ -46,6 +51,9 @@ final class SimMeter {
         unacked.removeIf(u -> ack.covers(u.reading().sequence()));
         int removed = before - unacked.size();
         acked += removed;
+        if (removed > 0) {
+            resendAfterNanos = MIN_RESEND_NANOS;
+        }
         return removed;
     }
 }
