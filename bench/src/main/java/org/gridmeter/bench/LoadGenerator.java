@@ -99,17 +99,19 @@ public final class LoadGenerator {
     /** Sends to the server, then waits until its counters stop moving and reads them. */
     static Result server(Options o) throws Exception {
         long cpuBefore = serverCpuTicks(o);
+        Metrics start = metrics(o);
         long[] sent = send(o, new InetSocketAddress(o.host(), o.port()));
         Metrics before = null;
         Metrics after = metrics(o);
         do {
             before = after;
-            Thread.sleep(500); // let the writer finish: wait until two scrapes agree
+            Thread.sleep(1000); // let the writer finish: wait until two scrapes a second apart agree
             after = metrics(o);
         } while (!after.equals(before));
         long cpuAfter = serverCpuTicks(o);
         double cpu = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 100.0;
-        return new Result(sent[0], sent[1], sent[2] / 1e9, after.received(), after.committed(), after.rejected(), cpu);
+        return new Result(sent[0], sent[1], sent[2] / 1e9, after.received() - start.received(),
+                after.committed() - start.committed(), after.rejected() - start.rejected(), cpu);
     }
 
     /** A bare receiver in this process counts what arrives from the same senders: the machine's limit. */

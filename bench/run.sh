@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The benchmark suite: raw loopback UDP limit, server ingest (single readings, batches, legacy),
+# HTTP against a bare Netty hello-world, and the codec's JMH figures; prints one table.
+# Bounded: about 5 minutes with the defaults. Knobs: INGEST_SECONDS (60), INGEST_RATE (200000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+INGEST_SECONDS="${INGEST_SECONDS:-60}"
+INGEST_RATE="${INGEST_RATE:-200000}"
+UDP=18950 HTTP=15950 HELLO=15951
+WORK=$(mktemp -d /tmp/gridmeter-bench.XXXXXX)
+BENCH="$ROOT/bench/target/benchmarks.jar"
+SERVER="$ROOT/server/target/gridmeter-server.jar"
+results=()
+
+say() { echo "bench: $*" >&2; }
+cleanup() {
+    [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null || true
+    [[ -n "${hello_pid:-}" ]] && kill "$hello_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+if [[ ! -f "$BENCH" || ! -f "$SERVER" ]]; then
+    say "building the jars (mvn -B -DskipTests package)..."
+    mvn -B -q -DskipTests package >/dev/null
+fi
+if ! command -v wrk >/dev/null; then
+    say "installing wrk (Debian package)..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
+
+start_server() {
+    rm -rf "$WORK/data"
+    java -jar "$SERVER" --bind 127.0.0.1 --udp-port "$UDP" --http-port "$HTTP" --data-dir "$WORK/data" \
+        --admin-token bench-admin-token-0123456789 >"$WORK/server.log" 2>&1 &
+    server_pid=$!
+    until grep -q "GridMeter server:" "$WORK/server.log"; do sleep 0.1; done
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+load() { java -cp "$BENCH" org.gridmeter.bench.LoadGenerator --port "$UDP" --http "$HTTP" "$@" | tail -n 1; }
+
+say "1/5 raw loopback limit: a bare receiver, one Java sender thread, 10 s"
+raw=$(java -cp "$BENCH" org.gridmeter.bench.LoadGenerator --raw --rate 1000000 --seconds 10 | tail -n 1)
+results+=("$raw")
+
+say "2/5 ingest: ${INGEST_RATE}/s single-reading v1 datagrams, 10,000 meters, ${INGEST_SECONDS} s"
+start_server
+results+=("$(load --rate "$INGEST_RATE" --seconds "$INGEST_SECONDS" --meters 10000)")
+stop_server
+
+say "3/5 ingest: batches of 50 readings at 10,000 datagrams/s (500,000 readings/s), 20 s"
+start_server
+results+=("$(load --rate 10000 --batch 50 --seconds 20 --meters 1000)")
+stop_server
+
+say "4/5 ingest: legacy datagrams at 100,000/s, 10 s"
+start_server
+results+=("$(load --rate 100000 --seconds 10 --meters 10000 --legacy)")
+
+say "5/5 HTTP: wrk -t2 -c50 -d10s against the server and a bare Netty hello-world"
+curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP/usuario/cadastro/" \
+    -H "Authorization: Bearer bench-admin-token-0123456789" -d '{"id": 1, "nome": "bench", "endereco": "x"}'
+java -cp "$BENCH" org.gridmeter.bench.HelloServer "$HELLO" >"$WORK/hello.log" 2>&1 &
+hello_pid=$!
+sleep 2
+http_row() {
+    local name=$1 url=$2 out
+    out=$(wrk -t2 -c50 -d10s --latency "$url")
+    printf '%-44s %10s req/s  p50 %8s  p99 %8s\n' "$name" "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" \
+        "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+}
+results+=("$(http_row "bare Netty hello-world" "http://127.0.0.1:$HELLO/")")
+results+=("$(http_row "GET /usuario/?id=1" "http://127.0.0.1:$HTTP/usuario/?id=1")")
+results+=("$(http_row "GET /usuario/fatura/?id=1" "http://127.0.0.1:$HTTP/usuario/fatura/?id=1")")
+results+=("$(http_row "GET /usuario/consumo/intervalo (a day, hora)" \
+    "http://127.0.0.1:$HTTP/usuario/consumo/intervalo/?id=1&inicio=$(date +%F)&fim=$(date +%F)")")
+stop_server
+
+say "codec (JMH, short run)"
+jmh=$(java -jar "$BENCH" CodecBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1 2>/dev/null | grep -E '^CodecBenchmark' || true)
+
+echo
+echo "GridMeter benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -n 1)"
+printf '%s\n' "${results[@]}"
+echo "$jmh"
