@@ -12,6 +12,7 @@ import org.gridmeter.server.api.ApiRoutes;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.BillingCalendar;
 import org.gridmeter.server.billing.TariffBook;
+import org.gridmeter.server.events.EventBus;
 import org.gridmeter.server.usage.ConsumptionListeners;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.http.AdminAuth;
@@ -74,7 +75,9 @@ public final class GridMeterServer implements AutoCloseable {
                 store.loadStates().stream().map(MeterState::restore).toList());
         log.info("event=state_loaded users={} meters={} readings={} millis={}", users.size(), meters.size(),
                 meters.totalReadings(), (System.nanoTime() - started) / 1_000_000);
-        writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users),
+        EventBus events = new EventBus();
+        writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users,
+                events),
                 metrics, config.commitInterval(), QUEUE_CAPACITY);
         queries = new ReadingQueries(store);
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
@@ -88,7 +91,7 @@ public final class GridMeterServer implements AutoCloseable {
         Transport transport = Transport.best();
         udp = new UdpIngestServer(transport);
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
-                biller, alerts, writer, metrics, writer::queueDepth, config.offlineAfter(), clock)),
+                biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), clock)),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,

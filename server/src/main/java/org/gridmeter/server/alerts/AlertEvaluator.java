@@ -37,6 +37,7 @@ public final class AlertEvaluator implements ConsumptionListener {
     private final Map<Long, PowerWindow> windows = new HashMap<>();
     private final Map<Long, EnumMap<AlertType, Alert>> active = new HashMap<>();
     private final Set<Long> changed = new HashSet<>();
+    private final List<Alert> transitions = new ArrayList<>();
     private final Map<Long, Map<AlertType, Alert>> published = new ConcurrentHashMap<>();
 
     public AlertEvaluator(AlertRepository repository, Thresholds limits, Clock clock, Collection<Alert> restored) {
@@ -143,10 +144,11 @@ public final class AlertEvaluator implements ConsumptionListener {
             Alert alert = new Alert(0, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
                     fired.window(), fired.message());
             long id = repository.insert(alert);
-            active.computeIfAbsent(meterId, m -> new EnumMap<>(AlertType.class))
-                    .put(type, new Alert(id, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
-                            fired.window(), fired.message()));
+            Alert raised = new Alert(id, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
+                    fired.window(), fired.message());
+            active.computeIfAbsent(meterId, m -> new EnumMap<>(AlertType.class)).put(type, raised);
             changed.add(meterId);
+            transitions.add(raised);
         }
     }
 
@@ -154,14 +156,23 @@ public final class AlertEvaluator implements ConsumptionListener {
         EnumMap<AlertType, Alert> alerts = active.get(meterId);
         Alert alert = alerts == null ? null : alerts.remove(type);
         if (alert != null) {
-            repository.end(alert.id(), Math.max(atMillis, alert.startMillis()));
+            long end = Math.max(atMillis, alert.startMillis());
+            repository.end(alert.id(), end);
             changed.add(meterId);
+            transitions.add(alert.ended(end));
         }
     }
 
     private boolean isActive(long meterId, AlertType type) {
         EnumMap<AlertType, Alert> alerts = active.get(meterId);
         return alerts != null && alerts.containsKey(type);
+    }
+
+    /** The alerts raised or ended since the last call (for the event stream). */
+    public List<Alert> drainTransitions() {
+        List<Alert> drained = List.copyOf(transitions);
+        transitions.clear();
+        return drained;
     }
 
     /** Makes the changes since the last call visible to readers; call after they are committed. */

@@ -6,6 +6,7 @@ import java.util.function.IntSupplier;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.TariffCommands;
+import org.gridmeter.server.events.EventBus;
 import org.gridmeter.server.http.Router;
 import org.gridmeter.server.http.Router.Access;
 import org.gridmeter.server.http.Router.Route;
@@ -23,7 +24,7 @@ public final class ApiRoutes {
 
     /** What the routes need from the rest of the server. */
     public record Dependencies(UserDirectory users, UserCommands commands, LiveMeters meters, ReadingQueries queries,
-            Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, ServerMetrics metrics,
+            Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
             IntSupplier writerQueueDepth, Duration offlineAfter, Clock clock) {
     }
 
@@ -36,6 +37,7 @@ public final class ApiRoutes {
         SerieApi serie = new SerieApi(d.users(), d.queries(), time, d.clock());
         AlertaApi alerta = new AlertaApi(d.users(), d.queries(), d.alerts(), time);
         TarifaApi tarifa = new TarifaApi(d.biller().tariffs(), d.tariffCommands(), d.biller().calendar(), d.clock());
+        TempoRealApi tempoReal = new TempoRealApi(d.users(), d.events());
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
         return Router.builder()
                 .get("/usuario", usuario::get)
@@ -50,6 +52,7 @@ public final class ApiRoutes {
                 .getBlocking("/usuario/alerta/excesso", alerta::excesso)
                 .getBlocking("/usuario/alerta/variacao", alerta::variacao)
                 .getBlocking("/usuario/alertas", alerta::all)
+                .get("/usuario/tempo-real", tempoReal::stream)
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)

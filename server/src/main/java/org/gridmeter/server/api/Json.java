@@ -30,6 +30,15 @@ final class Json {
         }
     }
 
+    /** One line of JSON. */
+    static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serializable: " + value.getClass(), e);
+        }
+    }
+
     /** Parses a request body; a 400 naming the problem if it is not a JSON object. */
     static JsonNode object(String body) {
         JsonNode node;

@@ -1,6 +1,16 @@
 package org.gridmeter.server.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,7 +25,49 @@ import java.util.Map;
 /** The one place HTTP responses are written: status, body, Content-Type, Content-Length, keep-alive. */
 final class ResponseWriter {
 
+    private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
+    private static final long HEARTBEAT_SECONDS = 15;
+
     private ResponseWriter() {
+    }
+
+    /**
+     * Starts an event stream: chunked, no idle timeout (a comment line every 15 s keeps proxies from
+     * closing it), frames written on the connection's event loop as they come, dropped while the
+     * client does not keep up. Ends when the client closes the connection.
+     */
+    static void stream(ChannelHandlerContext ctx, Response response) {
+        HttpResponse http = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        http.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, response.contentType())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        HttpUtil.setTransferEncodingChunked(http, true);
+        if (ctx.pipeline().get(IdleStateHandler.class) != null) {
+            ctx.pipeline().remove(IdleStateHandler.class);
+        }
+        ctx.write(http);
+        ctx.writeAndFlush(new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), ": gridmeter\n\n")));
+        Channel channel = ctx.channel();
+        AutoCloseable subscription = response.stream().open(frame -> ctx.executor().execute(() -> {
+            if (channel.isActive() && channel.isWritable()) {
+                ctx.writeAndFlush(new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), frame)), ctx.voidPromise());
+            }
+        }));
+        ScheduledFuture<?> heartbeat = ctx.executor().scheduleAtFixedRate(() -> {
+            if (channel.isActive()) {
+                ctx.writeAndFlush(new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), ": ping\n\n")),
+                        ctx.voidPromise());
+            }
+        }, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        channel.closeFuture().addListener(f -> {
+            heartbeat.cancel(false);
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                log.debug("event=stream_unsubscribe_failed", e);
+            }
+        });
     }
 
     /**

@@ -160,7 +160,11 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void finish(ChannelHandlerContext ctx, String route, String method, Response response, boolean keepAlive,
             long started) {
-        ResponseWriter.write(ctx, response, keepAlive);
+        if (response.stream() != null) {
+            ResponseWriter.stream(ctx, response);
+        } else {
+            ResponseWriter.write(ctx, response, keepAlive);
+        }
         metrics.httpRequest(route, method, response.status(), System.nanoTime() - started);
     }
 

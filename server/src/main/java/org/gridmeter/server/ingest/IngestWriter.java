@@ -17,6 +17,7 @@ import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
+import org.gridmeter.server.events.EventBus;
 import org.gridmeter.server.billing.Tariff;
 import org.gridmeter.server.billing.TariffBook;
 import org.gridmeter.server.billing.TariffCommands;
@@ -85,11 +86,12 @@ public final class IngestWriter implements UserCommands, TariffCommands, AutoClo
 
     /** The components the writer drives; all of them are then its own, used from its thread only. */
     public record Components(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
-            AlertEvaluator alerts, LiveMeters meters, UserDirectory users) {
+            AlertEvaluator alerts, LiveMeters meters, UserDirectory users, EventBus events) {
     }
 
     public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity) {
-        this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.meters(), c.users()),
+        this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.meters(), c.users(),
+                new LiveEvents(c.events(), c.meters(), c.biller().calendar().zone())),
                 c.users(), c.biller().tariffs(), metrics, commitInterval, capacity);
     }
 

@@ -27,9 +27,10 @@ final class Ledger {
     private final AlertEvaluator alerts;
     private final LiveMeters meters;
     private final UserDirectory users;
+    private final LiveEvents events;
 
     Ledger(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
-            LiveMeters meters, UserDirectory users) {
+            LiveMeters meters, UserDirectory users, LiveEvents events) {
         this.store = store;
         this.recorder = recorder;
         this.rollups = rollups;
@@ -37,6 +38,7 @@ final class Ledger {
         this.alerts = alerts;
         this.meters = meters;
         this.users = users;
+        this.events = events;
     }
 
     RecordOutcome record(ReadingBatch batch) {
@@ -44,16 +46,19 @@ final class Ledger {
         RecordOutcome outcome = recorder.record(meterId, batch.readings());
         MeterSnapshot meter = meters.get(meterId);
         if (meter != null && meter.hasReading()) {
-            biller.readingAt(meterId, meter.lastTimestampMillis());
+            events.invoices(biller.readingAt(meterId, meter.lastTimestampMillis()));
             alerts.evaluate(meterId, meter.lastTimestampMillis(), biller.openCycleMwh(meterId),
                     biller.recentInvoices(meterId));
+            if (outcome.stored() > 0) {
+                events.reading(meterId);
+            }
         }
         return outcome;
     }
 
     /** Once a second: estimated invoices of silent meters, and silence alerts. */
     void tick() {
-        biller.closeSilent(this::lastHeard);
+        events.invoices(biller.closeSilent(this::lastHeard));
         alerts.checkSilent(users.all().stream().map(u -> u.id()).toList(), this::lastHeard);
     }
 
@@ -69,9 +74,11 @@ final class Ledger {
         store.billing().saveStates(biller.drainDirty());
     }
 
-    /** Makes committed alerts visible. */
-    List<Long> afterCommit() {
-        return alerts.publish();
+    /** Makes committed alerts visible and sends the events of what was committed. */
+    void afterCommit() {
+        alerts.publish();
+        events.alerts(alerts.drainTransitions());
+        events.publish();
     }
 
     void registered(long meterId) {
@@ -87,6 +94,8 @@ final class Ledger {
     /** After a rolled-back transaction: back to what the store holds. */
     void reload() throws SQLException {
         rollups.discard();
+        events.discard();
+        alerts.drainTransitions();
         recorder.restore(store.loadStates().stream().map(org.gridmeter.server.usage.MeterState::restore).toList());
     }
 }
