@@ -34,13 +34,13 @@ public final class IngestPipeline {
 
     private final DatagramDecoder decoder;
     private final UserDirectory users;
-    private final IngestWriter writer;
+    private final BatchSink writer;
     private final ServerMetrics metrics;
     private final Clock clock;
     private final long maxFutureSkewMillis;
     private final WarnLimiter warnings;
 
-    public IngestPipeline(UserDirectory users, boolean legacyEnabled, Duration maxFutureSkew, IngestWriter writer,
+    public IngestPipeline(UserDirectory users, boolean legacyEnabled, Duration maxFutureSkew, BatchSink writer,
             ServerMetrics metrics, Clock clock) {
         this.decoder = new DatagramDecoder(users, legacyEnabled);
         this.users = users;

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
  * and complete their future after the commit.
  */
-public final class IngestWriter implements UserCommands, TariffCommands, AutoCloseable {
+public final class IngestWriter implements BatchSink, UserCommands, TariffCommands, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
     private static final int MAX_TRANSACTION = 20_000;
@@ -123,6 +123,7 @@ public final class IngestWriter implements UserCommands, TariffCommands, AutoClo
      * @param replyTo where to send the ACK once stored, or {@code null} if none was asked for
      * @return {@code false} if the queue is full (the caller counts the drop)
      */
+    @Override
     public boolean offer(ReadingBatch batch, InetSocketAddress replyTo) {
         return running && queue.offer(new Readings(batch, replyTo));
     }
