@@ -93,6 +93,7 @@ public final class GridMeterServer implements AutoCloseable {
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
                 biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), clock)),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
+        writer.retention(config.retention(), clock);
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,
                 metrics, clock);

@@ -83,6 +83,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private int transactionSize;
 
     private long nextTick = System.nanoTime() + TICK_NANOS;
+    /** Retention runs on start and then hourly. */
+    private static final long RETENTION_NANOS = 3_600_000_000_000L;
+    private long nextRetention = System.nanoTime();
+    private long retentionMillis = Long.MAX_VALUE;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     /** The components the writer drives; all of them are then its own, used from its thread only. */
     public record Components(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
@@ -106,6 +111,25 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "gridmeter-writer");
         metrics.gauge("gridmeter.store.queue.depth", "Readings and commands waiting for the writer", queue::size);
+    }
+
+    /** Raw readings older than this are deleted (hourly, and on start); rollups and invoices stay. */
+    public void retention(java.time.Duration retention, java.time.Clock clock) {
+        this.retentionMillis = retention.toMillis();
+        this.clock = clock;
+    }
+
+    private void retain() throws SQLException {
+        if (retentionMillis == Long.MAX_VALUE) {
+            return;
+        }
+        commit();
+        long deleted = ledger.retain(clock.millis() - retentionMillis);
+        transactionStart = System.nanoTime();
+        commit();
+        if (deleted > 0) {
+            log.info("event=retention_applied readings_deleted={}", deleted);
+        }
     }
 
     /** Sets where ACKs go (the UDP server, once bound). */
@@ -202,6 +226,10 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                     }
                     drained.clear();
                 }
+                if (System.nanoTime() >= nextRetention) {
+                    nextRetention = System.nanoTime() + RETENTION_NANOS;
+                    retain();
+                }
                 if (System.nanoTime() >= nextTick) {
                     nextTick = System.nanoTime() + TICK_NANOS;
                     if (transactionStart < 0) {
@@ -241,6 +269,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             metrics.readingsConflict.add(outcome.conflicts());
             metrics.readingsLate.add(outcome.late());
             metrics.readingsOrphanDropped.add(outcome.orphanDropped());
+            metrics.readingsTooOld.add(outcome.tooOld());
             if (r.replyTo() != null && outcome.allKept()) {
                 pendingAcks.add(ackFor(r.batch(), r.replyTo()));
             }

@@ -56,6 +56,11 @@ final class Ledger {
         return outcome;
     }
 
+    /** Deletes raw readings past the retention (rollups stay); returns how many. */
+    long retain(long cutoffMillis) {
+        return recorder.retain(cutoffMillis);
+    }
+
     /** Once a second: estimated invoices of silent meters, and silence alerts. */
     void tick() {
         events.invoices(biller.closeSilent(this::lastHeard));

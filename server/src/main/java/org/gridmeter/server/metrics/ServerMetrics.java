@@ -35,6 +35,8 @@ public final class ServerMetrics {
             "Readings stored although older than their meter's latest");
     public final LongAdder readingsOrphanDropped = counter("gridmeter.readings.orphan.dropped",
             "Readings of unregistered meters dropped because --orphan-limit meters are kept already");
+    public final LongAdder readingsTooOld = counter("gridmeter.readings.too.old",
+            "Readings older than what --retention kept of their meter (nothing left to decide them from)");
     public final LongAdder readingsCommitted = counter("gridmeter.readings.committed",
             "Readings handled (stored, duplicate, conflicting or dropped) in committed transactions");
     public final LongAdder acksSent = counter("gridmeter.acks.sent", "ACK datagrams sent to meters");

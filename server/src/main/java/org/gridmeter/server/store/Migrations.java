@@ -117,6 +117,10 @@ final class Migrations {
                 message         TEXT    NOT NULL
             );
             CREATE INDEX alerts_by_meter ON alerts (meter_id, start_ms);
+            """,
+            // 3: where retention trimmed each meter's readings.
+            """
+            ALTER TABLE meter_state ADD COLUMN trimmed_before_ms INTEGER NOT NULL DEFAULT -1;
             """);
 
     private Migrations() {

@@ -64,8 +64,8 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         insertEvent = connection.prepareStatement("INSERT INTO meter_events (meter_id, ts, kind, detail) VALUES (?, ?, ?, ?)");
         saveState = connection.prepareStatement("INSERT OR REPLACE INTO meter_state (meter_id, total_mwh, level_mwh, "
                 + "level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, last_energy_mwh, "
-                + "last_power_w, last_heard_ms, readings, resets, glitches, conflicts) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         billing = new BillingSql(connection);
         alerts = new AlertSql(connection);
     }
@@ -213,6 +213,18 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         });
     }
 
+    @Override
+    public int deleteBefore(long meterId, long timestampMillis) {
+        flushInserts();
+        return query(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM readings WHERE meter_id = ? AND ts < ?")) {
+                ps.setLong(1, meterId);
+                ps.setLong(2, timestampMillis);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Saves meters' running state, in the current transaction. */
     public void saveStates(List<MeterState.Saved> states) throws SQLException {
         flushInserts();
@@ -236,7 +248,8 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
             saveState.setLong(i++, s.readings());
             saveState.setLong(i++, s.resets());
             saveState.setLong(i++, s.glitches());
-            saveState.setLong(i, s.conflicts());
+            saveState.setLong(i++, s.conflicts());
+            saveState.setLong(i, s.trimmedBeforeMillis());
             saveState.addBatch();
         }
         saveState.executeBatch();
@@ -247,13 +260,14 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         List<MeterState.Saved> states = new ArrayList<>();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
                 + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
-                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts FROM meter_state")) {
+                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms "
+                + "FROM meter_state")) {
             while (rs.next()) {
                 int i = 1;
                 states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i)));
+                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i)));
             }
         }
         return states;

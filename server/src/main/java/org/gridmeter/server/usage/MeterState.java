@@ -20,6 +20,8 @@ public final class MeterState {
     long resets;
     long glitches;
     long conflicts;
+    /** Readings before this were deleted by retention (the anchor at it kept), or -1. */
+    long trimmedBeforeMillis = -1;
     boolean dirty;
 
     MeterState(long meterId) {
@@ -46,6 +48,7 @@ public final class MeterState {
         state.resets = saved.resets();
         state.glitches = saved.glitches();
         state.conflicts = saved.conflicts();
+        state.trimmedBeforeMillis = saved.trimmedBeforeMillis();
         return state;
     }
 
@@ -55,7 +58,8 @@ public final class MeterState {
         return new Saved(meterId, totalMwh, chain.levelMwh(), chain.levelTimestamp(), chain.lastSequence(),
                 pending == null ? -1 : pending.timestampMillis(), pending == null ? 0 : pending.energyMwh(),
                 pending == null ? Reading.NO_SEQUENCE : pending.sequence(), firstTimestampMillis,
-                lastTimestampMillis, lastEnergyMwh, lastPowerW, lastHeardMillis, readings, resets, glitches, conflicts);
+                lastTimestampMillis, lastEnergyMwh, lastPowerW, lastHeardMillis, readings, resets, glitches, conflicts,
+                trimmedBeforeMillis);
     }
 
     public MeterSnapshot snapshot() {
@@ -71,6 +75,6 @@ public final class MeterState {
     public record Saved(long meterId, long totalMwh, long levelMwh, long levelTimestampMillis, long lastSequence,
             long pendingTimestampMillis, long pendingEnergyMwh, long pendingSequence, long firstTimestampMillis,
             long lastTimestampMillis, long lastEnergyMwh, Integer lastPowerW, long lastHeardMillis, long readings,
-            long resets, long glitches, long conflicts) {
+            long resets, long glitches, long conflicts, long trimmedBeforeMillis) {
     }
 }

@@ -27,4 +27,9 @@ public interface ReadingRepository {
 
     /** Records a notable event of a meter (reset, glitch, conflict), for people to inspect. */
     void event(long meterId, long timestampMillis, String kind, String detail);
+
+    /** Deletes the meter's readings older than {@code timestampMillis}; returns how many. */
+    default int deleteBefore(long meterId, long timestampMillis) {
+        return 0;
+    }
 }

@@ -64,7 +64,7 @@ public final class UsageRecorder {
         if (state == null) {
             boolean orphan = !registered.test(meterId);
             if (orphan && orphanMeters >= orphanLimit) {
-                return new RecordOutcome(0, 0, 0, 0, readings.size());
+                return new RecordOutcome(0, 0, 0, 0, readings.size(), 0);
             }
             state = new MeterState(meterId);
             states.put(meterId, state);
@@ -76,8 +76,13 @@ public final class UsageRecorder {
         int duplicates = 0;
         int conflicts = 0;
         int late = 0;
+        int tooOld = 0;
         for (Reading reading : readings) {
             long ts = reading.timestampMillis();
+            if (ts < state.trimmedBeforeMillis) {
+                tooOld++;
+                continue;
+            }
             if (state.lastTimestampMillis < 0 || ts > state.lastTimestampMillis) {
                 append(state, reading);
                 stored++;
@@ -102,7 +107,7 @@ public final class UsageRecorder {
         state.lastHeardMillis = clock.millis();
         markDirty(state);
         live.publish(state.snapshot());
-        return new RecordOutcome(stored, duplicates, conflicts, late, 0);
+        return new RecordOutcome(stored, duplicates, conflicts, late, 0, tooOld);
     }
 
     /** A reading newer than any stored for the meter: the common case, no reads needed. */
@@ -267,6 +272,29 @@ public final class UsageRecorder {
         }
         dirty.clear();
         return saved;
+    }
+
+    /**
+     * Deletes raw readings older than {@code cutoffMillis} ({@code --retention}), keeping for each
+     * meter its last normal reading before the cutoff: the anchor a late reading after the cutoff
+     * is decided from. Totals, rollups and invoices are unaffected; readings older than the anchor
+     * are refused from then on (nothing is left to decide them from). Returns how many were deleted.
+     */
+    public long retain(long cutoffMillis) {
+        long deleted = 0;
+        for (MeterState state : states.values()) {
+            if (state.firstTimestampMillis < 0 || state.firstTimestampMillis >= cutoffMillis) {
+                continue;
+            }
+            StoredReading anchor = repository.lastNormalBefore(state.meterId, cutoffMillis);
+            if (anchor != null && anchor.timestampMillis() > state.firstTimestampMillis) {
+                deleted += repository.deleteBefore(state.meterId, anchor.timestampMillis());
+                state.firstTimestampMillis = anchor.timestampMillis();
+                state.trimmedBeforeMillis = anchor.timestampMillis();
+                markDirty(state);
+            }
+        }
+        return deleted;
     }
 
     /** A user registered with this id: its meter, if already heard, is no longer an orphan. */

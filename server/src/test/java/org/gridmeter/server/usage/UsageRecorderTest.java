@@ -76,7 +76,7 @@ class UsageRecorderTest {
 
         RecordOutcome again = f.record(1, reading(1, 1, 2000), reading(0, 0, 1000));
 
-        assertThat(again).isEqualTo(new RecordOutcome(0, 2, 0, 0, 0));
+        assertThat(again).isEqualTo(new RecordOutcome(0, 2, 0, 0, 0, 0));
         assertThat(f.total(1)).isEqualTo(2000);
         assertThat(f.rows(1)).hasSize(2);
     }

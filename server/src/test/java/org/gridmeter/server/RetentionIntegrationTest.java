@@ -1,0 +1,65 @@
+package org.gridmeter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.gridmeter.protocol.Reading;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --retention}: raw readings go; rollups, totals and invoices stay; readings before what is kept are refused. */
+class RetentionIntegrationTest {
+
+    private static final long DAY = 86_400_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oldRawReadingsAreDeletedButTheirConsumptionIsKept() throws Exception {
+        long now = System.currentTimeMillis() / 1000 * 1000;
+        List<Reading> readings = new ArrayList<>();
+        for (int h = 0; h < 6; h++) {
+            readings.add(new Reading(h, now - 3 * DAY + h * 3_600_000L, 1_000_000L * (h + 1), 1000)); // 3 days ago
+        }
+        readings.add(new Reading(6, now - 60_000, 10_000_000, 1000));
+        String first = Instant.ofEpochMilli(now - 3 * DAY).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+        String today = Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+
+        try (TestServer server = TestServer.start(dir, "--zone", "UTC")) {
+            server.register(1);
+            server.sendAll(1, readings);
+            assertThat(TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo")).hasSize(7);
+        }
+
+        try (TestServer server = TestServer.start(dir, "--zone", "UTC", "--retention", "1d")) {
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo").size() == 2);
+            JsonNode kept = TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo");
+            assertThat(kept.get(0).get("kwh").decimalValue()).as("the last reading before the cutoff stays as anchor")
+                    .isEqualByComparingTo("6");
+            assertThat(server.user(1).get("consumo_total_kwh").decimalValue()).isEqualByComparingTo("10");
+            JsonNode series = TestServer.json(server.get("/usuario/consumo/intervalo/?id=1&inicio=" + first + "&fim="
+                    + today + "&passo=dia"));
+            assertThat(series.get("total_kwh").decimalValue()).as("rollups are kept forever").isEqualByComparingTo("10");
+            assertThat(series.get("serie").get(0).get("consumo_kwh").decimalValue().doubleValue())
+                    .as("the first day's 6 kWh of deleted readings, and a share of the gap after").isGreaterThan(6);
+
+            server.send(1, new Reading(7, now - 3 * DAY, 11_000_000, 1000)); // before the kept anchor
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server.metrics().readingsTooOld.sum() == 1);
+            server.send(1, new Reading(9, now - 2 * DAY, 8_000_000, 1000)); // after it: a late reading, decided
+            server.awaitHandled(2);
+            server.send(1, new Reading(8, now, 10_500_000, 1000));
+            server.awaitHandled(3);
+            assertThat(server.user(1).get("consumo_total_kwh").decimalValue()).isEqualByComparingTo("10.5");
+            assertThat(TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo")).hasSize(4);
+        }
+    }
+}
