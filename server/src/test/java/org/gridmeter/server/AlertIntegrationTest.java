@@ -102,6 +102,13 @@ class AlertIntegrationTest {
         assertThat(server.user(1).get("grande_variacao").asBoolean()).isTrue();
         JsonNode all = TestServer.json(server.get("/usuario/alertas/?id=1"));
         assertThat(all.get("ativos")).extracting(a -> a.get("tipo").asText()).containsExactly("variacao");
+
+        power(71, 80, 1.0); // back to the usual load: the last 5 minutes match the hour before again
+
+        JsonNode cleared = state("variacao");
+        assertThat(cleared.get("alerta").asBoolean()).isFalse();
+        assertThat(cleared.get("historico").get(0).get("fim").isNull()).isFalse();
+        assertThat(server.user(1).get("grande_variacao").asBoolean()).isFalse();
     }
 
     @Test
