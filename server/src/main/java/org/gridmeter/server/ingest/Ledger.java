@@ -64,7 +64,7 @@ final class Ledger {
     /** Once a second: estimated invoices of silent meters, and silence alerts. */
     void tick() {
         events.invoices(biller.closeSilent(this::lastHeard));
-        alerts.checkSilent(users.all().stream().map(u -> u.id()).toList(), this::lastHeard);
+        alerts.checkSilent(users.ids(), this::lastHeard);
     }
 
     private long lastHeard(long meterId) {

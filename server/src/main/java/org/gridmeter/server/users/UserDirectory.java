@@ -46,6 +46,11 @@ public final class UserDirectory implements KeyLookup {
         return users.size();
     }
 
+    /** Every user's id, unordered: a live view, cheap to walk. */
+    public java.util.Set<Long> ids() {
+        return java.util.Collections.unmodifiableSet(users.keySet());
+    }
+
     /** Every user, by id. */
     public List<User> all() {
         List<User> all = new ArrayList<>(users.size());
