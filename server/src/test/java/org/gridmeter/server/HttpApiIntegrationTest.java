@@ -68,6 +68,21 @@ class HttpApiIntegrationTest {
     }
 
     @Test
+    void userIsRenderedAgainWhenAReadingArrives() {
+        server.register(1);
+        String before = server.get("/usuario/?id=1").body();
+        assertThat(server.get("/usuario/?id=1").body()).isEqualTo(before);
+
+        server.send(1, new Reading(0, T0, 1500, 10));
+        server.awaitHandled(1);
+
+        JsonNode after = server.user(1);
+        assertThat(after.get("consumo_total_kwh").decimalValue()).isEqualByComparingTo("0.0015");
+        assertThat(after.get("ultima_leitura").isNull()).isFalse();
+        assertThat(after.get("online").asBoolean()).isTrue();
+    }
+
+    @Test
     void unknownOrMalformedUserIdGetsAClearError() {
         assertError(server.get("/usuario/?id=42"), 404, "usuario_inexistente", "42");
         assertError(server.get("/usuario/?id=abc"), 400, "parametro_invalido", "'id'");

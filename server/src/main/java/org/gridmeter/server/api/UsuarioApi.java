@@ -40,7 +40,7 @@ final class UsuarioApi {
     /** {@code GET /usuario}: every user, or with {@code ?id=} one. In memory: runs on the event loop. */
     Response get(Request request) {
         if (request.param("id") != null) {
-            return Json.ok(views.user(existing(users, Params.id(request))));
+            return Response.json(200, views.userJson(existing(users, Params.id(request))));
         }
         List<Views.UserView> all = users.all().stream().map(views::user).toList();
         return Json.ok(Map.of("usuarios", all));

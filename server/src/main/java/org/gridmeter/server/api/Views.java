@@ -5,6 +5,9 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import org.gridmeter.server.alerts.AlertEvaluator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.gridmeter.server.alerts.Alert;
 import org.gridmeter.server.alerts.AlertType;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.MeterSnapshot;
@@ -52,6 +55,31 @@ final class Views {
         this.alerts = alerts;
         this.clock = clock;
         this.offlineAfterMillis = offlineAfter.toMillis();
+    }
+
+    /** The JSON of one user as last rendered, and everything it was rendered from. */
+    private record Rendered(User user, MeterSnapshot meter, Map<AlertType, Alert> alerts, boolean online, String json) {
+    }
+
+    private final ConcurrentHashMap<Long, Rendered> rendered = new ConcurrentHashMap<>();
+
+    /**
+     * The user's JSON, rendered again only when something it shows changed (a reading, an alert,
+     * going on- or offline, the user itself): a user polled many times a second between readings is
+     * answered from the last rendering. Any thread.
+     */
+    String userJson(User user) {
+        MeterSnapshot meter = meters.get(user.id());
+        Map<AlertType, Alert> active = alerts.active(user.id());
+        boolean online = meter != null && clock.millis() - meter.lastHeardMillis() <= offlineAfterMillis;
+        Rendered last = rendered.get(user.id());
+        if (last != null && last.user() == user && last.meter() == meter && last.alerts() == active
+                && last.online() == online) {
+            return last.json();
+        }
+        String json = Json.write(user(user));
+        rendered.put(user.id(), new Rendered(user, meter, active, online, json));
+        return json;
     }
 
     UserView user(User user) {
