@@ -31,13 +31,4 @@ public record ReadingBatch(long meterId, List<Reading> readings, Integrity integ
         }
         return false;
     }
-
-    /** The highest sequence number in the batch, or {@link Reading#NO_SEQUENCE} if none carries one. */
-    public long lastSequence() {
-        long max = Reading.NO_SEQUENCE;
-        for (Reading r : readings) {
-            max = Math.max(max, r.sequence());
-        }
-        return max;
-    }
 }

@@ -1,6 +1,7 @@
 package org.gridmeter.server;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -59,7 +60,7 @@ public final class GridMeterServer implements AutoCloseable {
 
     private GridMeterServer(ServerConfig config, Clock clock) throws Exception {
         long started = System.nanoTime();
-        adminToken = AdminToken.resolve(config.adminToken(), prepare(config));
+        adminToken = AdminToken.resolve(config.adminToken(), Files.createDirectories(config.dataDir()));
         metrics = new ServerMetrics(IngestPipeline.allReasons());
         store = SqliteStore.open(config.dataDir());
         UserDirectory users = new UserDirectory(store.loadUsers());
@@ -107,10 +108,6 @@ public final class GridMeterServer implements AutoCloseable {
         log.info("event=started udp_port={} http_port={} data_dir={} startup_millis={}", udpAddress.getPort(),
                 httpAddress.getPort(), config.dataDir().toAbsolutePath().normalize(),
                 (System.nanoTime() - started) / 1_000_000);
-    }
-
-    private static java.nio.file.Path prepare(ServerConfig config) throws java.io.IOException {
-        return java.nio.file.Files.createDirectories(config.dataDir());
     }
 
     /** Starts a server; returns once its ports are bound. */

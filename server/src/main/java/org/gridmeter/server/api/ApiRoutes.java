@@ -37,7 +37,7 @@ public final class ApiRoutes {
         SerieApi serie = new SerieApi(d.users(), d.queries(), time, d.clock());
         AlertaApi alerta = new AlertaApi(d.users(), d.queries(), d.alerts(), time);
         TarifaApi tarifa = new TarifaApi(d.biller().tariffs(), d.tariffCommands(), d.biller().calendar(), d.clock());
-        TempoRealApi tempoReal = new TempoRealApi(d.users(), d.events());
+        TempoRealApi tempoReal = new TempoRealApi(d.users(), d.events(), views, alerta, fatura);
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
         return Router.builder()
                 .get("/usuario", usuario::get)

@@ -93,6 +93,16 @@ final class Views {
                 last, active.containsKey(AlertType.EXCESSO), active.containsKey(AlertType.VARIACAO), online);
     }
 
+    /** A meter's latest reading for the event stream: when, cumulative, total, power. */
+    Map<String, Object> latestReading(MeterSnapshot meter) {
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("timestamp", time.timestamp(meter.lastTimestampMillis()));
+        view.put("kwh", Json.kwh(meter.lastEnergyMwh()));
+        view.put("consumo_total_kwh", Json.kwh(meter.totalMwh()));
+        view.put("potencia_w", meter.lastPowerW());
+        return view;
+    }
+
     ReadingView reading(StoredReading r) {
         long ts = r.timestampMillis();
         return new ReadingView(time.timestamp(ts), time.data(ts), time.horario(ts), Json.kwh(r.energyMwh()),

@@ -183,11 +183,6 @@ public final class Biller implements ConsumptionListener {
                 tariff.amount(Invoice.kwh(billedMwh)), tariff, false, -1);
     }
 
-    /** What readers see of the meter's open cycle, or {@code null}. */
-    public OpenCycle openCycle(long meterId) {
-        return published.get(meterId);
-    }
-
     private void markDirty(CycleState st) {
         if (!st.dirty) {
             st.dirty = true;

@@ -37,8 +37,4 @@ public final class EventBus {
             }
         }
     }
-
-    public int subscriberCount() {
-        return subscribers.size();
-    }
 }

@@ -2,7 +2,6 @@ package org.gridmeter.server.http;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -63,11 +62,6 @@ public final class Router {
     public Set<String> allowedMethods(String path) {
         Map<String, Route> byMethod = routes.get(path);
         return byMethod == null ? Set.of() : Collections.unmodifiableSet(new TreeSet<>(byMethod.keySet()));
-    }
-
-    /** Every route, in the order they were added. */
-    public List<Route> all() {
-        return routes.values().stream().flatMap(m -> m.values().stream()).toList();
     }
 
     public static Builder builder() {

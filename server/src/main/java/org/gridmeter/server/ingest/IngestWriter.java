@@ -96,7 +96,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
 
     public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity) {
         this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.meters(), c.users(),
-                new LiveEvents(c.events(), c.meters(), c.biller().calendar().zone())),
+                new LiveEvents(c.events(), c.meters())),
                 c.users(), c.biller().tariffs(), metrics, commitInterval, capacity);
     }
 
