@@ -96,6 +96,94 @@ class DurabilityTest {
         }
     }
 
+    /**
+     * Between checkpoints only the reading log holds what was committed (see the server's
+     * ReadingLog): meters' running states, billing states and rollups are rebuilt on start by
+     * replaying it. A fleet large enough that its commits are not checkpoints anyway, with periodic
+     * checkpoints pushed out of reach, is killed mid-stream; after the restart every meter's total,
+     * its rollups and its open invoice must agree exactly with the readings stored, and every reading
+     * sent before the commit window must be there.
+     */
+    @Test
+    void aFleetKilledBetweenCheckpointsResumesEveryMeterExactlyFromTheLog() throws Exception {
+        int meters = 600; // a commit changing more than 256 meters is not a checkpoint by itself
+        int rounds = 1000;
+        long start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).atTime(12, 0)
+                .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        AtomicLongArray sentAt = new AtomicLongArray(meters * rounds);
+        AtomicInteger sent = new AtomicInteger();
+        long killedAt;
+        List<String> noPeriodicCheckpoint = List.of("-Dgridmeter.checkpoint.interval.ms=3600000");
+        try (ServerProcess server = ServerProcess.start(dataDir, noPeriodicCheckpoint, "--zone",
+                "America/Sao_Paulo")) {
+            for (int m = 1; m <= meters; m++) {
+                server.register(m);
+            }
+            AtomicBoolean sending = new AtomicBoolean(true);
+            Thread fleet = new Thread(() -> {
+                try (DatagramSocket socket = new DatagramSocket()) {
+                    InetAddress loopback = InetAddress.getLoopbackAddress();
+                    for (int i = 0; sending.get() && i < sentAt.length(); i++) {
+                        int round = i / meters;
+                        int meter = i % meters + 1;
+                        Reading r = new Reading(round, start + round * 1000L, energy(meter, round), 0);
+                        byte[] d = V1Codec.encodeReadings(new ReadingBatch(meter, List.of(r), Integrity.CRC32C, false),
+                                null);
+                        sentAt.set(i, System.nanoTime());
+                        socket.send(new DatagramPacket(d, d.length, loopback, server.udpPort));
+                        sent.set(i + 1);
+                        if (i % 20 == 0) {
+                            LockSupport.parkNanos(1_000_000); // about 20,000 readings/s
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "fleet");
+            fleet.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.getJson("/saude").get("leituras_armazenadas")
+                    .asLong() >= 100L * meters);
+
+            killedAt = System.nanoTime();
+            server.process.destroyForcibly();
+            assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            sending.set(false);
+            fleet.join();
+        }
+
+        try (ServerProcess restarted = ServerProcess.start(dataDir, "--zone", "America/Sao_Paulo")) {
+            assertThat(restarted.output).as("the restart replayed the log")
+                    .anyMatch(line -> line.contains("event=reading_log_replayed"));
+            long deadline = killedAt - TimeUnit.MILLISECONDS.toNanos(COMMIT_WINDOW_MILLIS + DELIVERY_MARGIN_MILLIS);
+            String day = java.time.Instant.ofEpochMilli(start).atZone(java.time.ZoneId.of("America/Sao_Paulo"))
+                    .toLocalDate().toString();
+            for (int m = 1; m <= meters; m++) {
+                Set<Long> stored = new HashSet<>(restarted.readingTimes(m));
+                for (int i = m - 1; i < sent.get(); i += meters) {
+                    if (sentAt.get(i) < deadline) {
+                        assertThat(stored).as("meter %d, round %d", m, i / meters).contains(start + i / meters * 1000L);
+                    }
+                }
+                long last = (stored.stream().mapToLong(Long::longValue).max().orElseThrow() - start) / 1000;
+                // a meter's first reading counts from zero: the total is the latest cumulative value
+                java.math.BigDecimal total = java.math.BigDecimal.valueOf(energy(m, (int) last)).movePointLeft(6);
+                assertThat(restarted.getJson("/usuario/?id=" + m).get("consumo_total_kwh").decimalValue())
+                        .as("meter %d: running total", m).isEqualByComparingTo(total);
+                if (m % 50 == 0) {
+                    assertThat(restarted.getJson("/usuario/consumo/intervalo/?id=" + m + "&inicio=" + day + "&fim="
+                            + day).get("total_kwh").decimalValue()).as("meter %d: rollups", m)
+                            .isEqualByComparingTo(total);
+                    assertThat(restarted.getJson("/usuario/fatura/?id=" + m).get("faturas").get(0).get("consumo")
+                            .decimalValue()).as("meter %d: open invoice", m).isEqualByComparingTo(total);
+                }
+            }
+        }
+    }
+
+    private static long energy(int meter, int round) {
+        return 7L * meter * (round + 1);
+    }
+
     @Test
     void sigtermStoresEverythingReceivedBeforeStopping() throws Exception {
         int count = 3000;

@@ -46,7 +46,14 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server on free ports with data in {@code dataDir}; returns once it says it is ready. */
     static ServerProcess start(Path dataDir, String... flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar",
+        return start(dataDir, List.of(), flags);
+    }
+
+    /** As {@link #start(Path, String...)}, with options for the server's JVM. */
+    static ServerProcess start(Path dataDir, List<String> jvmOptions, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar",
                 LauncherTest.ROOT.resolve("server/target/gridmeter-server.jar").toString(),
                 "--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString(),
                 "--admin-token", TOKEN));

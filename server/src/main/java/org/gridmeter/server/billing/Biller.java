@@ -72,6 +72,14 @@ public final class Biller implements ConsumptionListener {
         this.repository = repository;
         this.clock = clock;
         this.graceMillis = closeGrace.toMillis();
+        restore(restored);
+    }
+
+    /** Replaces every meter's state with {@code restored} (at start, or after a rolled-back transaction). */
+    public void restore(Collection<Saved> restored) {
+        states.clear();
+        published.clear();
+        dirty.clear();
         for (Saved s : restored) {
             CycleState st = new CycleState(s.meterId(), calendar.cycleOf(s.cycleStartMillis()));
             st.cycleMwh = s.cycleMwh();
@@ -190,7 +198,10 @@ public final class Biller implements ConsumptionListener {
         }
     }
 
-    /** The states changed since the last call, to save in the same transaction; publishes them to readers. */
+    /**
+     * The states changed since the last call, to save in a checkpoint; publishes them to readers
+     * (so open invoices are at most a checkpoint interval behind the readings).
+     */
     public List<Saved> drainDirty() {
         List<Saved> saved = new ArrayList<>(dirty.size());
         for (CycleState st : dirty) {

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * is durable well within {@code --commit-interval}), or after {@value #MAX_TRANSACTION} changes.
  * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
  * and complete their future after the commit.
+ *
+ * <p>A commit writes the new readings to the store's reading log; meters' states, billing states
+ * and rollups are saved at checkpoints, once a second (see the store's {@code ReadingLog}). Between
+ * commits the writer merges the log into the readings table, a chunk at a time.
  */
 public final class IngestWriter implements BatchSink, UserCommands, TariffCommands, AutoCloseable {
 
@@ -67,6 +71,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     }
 
     private static final long TICK_NANOS = 1_000_000_000L;
+    /** Time between periodic checkpoints; a tuning knob (longer: fewer writes, longer replay after a crash). */
+    private static final long CHECKPOINT_NANOS = Long.getLong("gridmeter.checkpoint.interval.ms", 1_000) * 1_000_000;
+    private long nextCheckpoint = System.nanoTime() + CHECKPOINT_NANOS;
+    /** Whether a commit since the last checkpoint left states unsaved. */
+    private boolean uncheckpointed;
 
     private final SqliteStore store;
     private final Ledger ledger;
@@ -111,6 +120,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "gridmeter-writer");
         metrics.gauge("gridmeter.store.queue.depth", "Readings and commands waiting for the writer", queue::size);
+        metrics.gauge("gridmeter.store.readings.unmerged", "Committed readings not yet merged into the readings table",
+                store::readingsWaiting);
     }
 
     /** Raw readings older than this are deleted (hourly, and on start); rollups and invoices stay. */
@@ -137,7 +148,19 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         this.acks = sink;
     }
 
-    public void start() {
+    /**
+     * Replays the reading log on top of the states saved at the last checkpoint (readings a crash
+     * left there), commits a checkpoint, and starts the writer thread.
+     */
+    public void start() throws SQLException {
+        long started = System.nanoTime();
+        int replayed = ledger.replay(store.recoverLog());
+        transactionStart = System.nanoTime();
+        commit();
+        if (replayed > 0) {
+            log.info("event=reading_log_replayed readings={} millis={}", replayed,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
         thread.start();
     }
 
@@ -230,6 +253,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                     nextRetention = System.nanoTime() + RETENTION_NANOS;
                     retain();
                 }
+                if (uncheckpointed && transactionStart < 0 && System.nanoTime() >= nextCheckpoint) {
+                    transactionStart = System.nanoTime(); // commits (a checkpoint) within the flush delay
+                }
                 if (System.nanoTime() >= nextTick) {
                     nextTick = System.nanoTime() + TICK_NANOS;
                     if (transactionStart < 0) {
@@ -241,6 +267,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                         || transactionSize >= MAX_TRANSACTION)) {
                     commit();
                 }
+                mergeStep();
             } catch (InterruptedException e) {
                 running = false;
             } catch (RuntimeException | SQLException e) {
@@ -248,10 +275,29 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             }
         }
         try {
-            commit();
+            if (uncheckpointed && transactionStart < 0) {
+                transactionStart = System.nanoTime();
+            }
+            commit(); // !running: a checkpoint, so the next start replays nothing
         } catch (SQLException | RuntimeException e) {
             recover(e);
         }
+    }
+
+    /**
+     * One step of merging the reading log into the readings table, when one is due and the open
+     * transaction (if any) has at least half of its time left, so its commit stays on time.
+     */
+    private void mergeStep() throws SQLException {
+        long now = System.nanoTime();
+        if (!store.mergeDue(now) || transactionStart >= 0 && now - transactionStart > flushAfterNanos / 2) {
+            return;
+        }
+        if (transactionStart < 0) {
+            transactionStart = now;
+        }
+        store.mergeStep();
+        metrics.mergeTime.record(System.nanoTime() - now, TimeUnit.NANOSECONDS);
     }
 
     private void handle(Object task) throws SQLException {
@@ -278,7 +324,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             Command<?> command = (Command<?>) task;
             command.run();
             if (command.done().isCompletedExceptionally()) {
-                store.rollback();
+                store.rollback(); // the states in memory are current: nothing to replay
+                transactionStart = System.nanoTime(); // the rollback merged the log: the next commit is a checkpoint
             }
         }
     }
@@ -299,9 +346,14 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             return;
         }
         long started = System.nanoTime();
-        ledger.beforeCommit();
+        boolean checkpoint = ledger.beforeCommit(!running || started >= nextCheckpoint);
         store.commit();
         ledger.afterCommit();
+        if (checkpoint) {
+            nextCheckpoint = started + CHECKPOINT_NANOS;
+            metrics.checkpoints.increment();
+        }
+        uncheckpointed = !checkpoint;
         metrics.commits.increment();
         metrics.readingsCommitted.add(transactionSize);
         metrics.commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -317,9 +369,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
 
     /**
      * A storage failure: the open transaction is rolled back, so the readings in it are lost (none
-     * was acknowledged, so meters that asked for ACKs resend them), and meter states are reloaded
-     * from what was committed. Billing and alert state stay as they were in memory (a restart
-     * reloads them); they can run ahead of the store by the lost transaction.
+     * was acknowledged, so meters that asked for ACKs resend them); meter and billing states are
+     * reloaded from the last checkpoint and the committed log replayed on top. Alert state stays as
+     * it was in memory (a restart reloads it); it can run ahead of the store by the lost transaction.
      */
     private void recover(Exception e) {
         log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
@@ -328,8 +380,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         transactionStart = -1;
         transactionSize = 0;
         try {
-            store.rollback();
-            ledger.reload();
+            int replayed = ledger.reload(store.rollback());
+            transactionStart = System.nanoTime(); // a checkpoint, with what the replay rebuilt
+            log.info("event=store_reloaded readings_replayed={}", replayed);
         } catch (SQLException | RuntimeException reloadFailure) {
             log.error("event=store_reload_failed", reloadFailure);
         }

@@ -5,6 +5,8 @@ import java.util.List;
 import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
+import org.gridmeter.server.billing.Invoice;
+import org.gridmeter.server.store.LoggedReading;
 import org.gridmeter.server.store.SqliteStore;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.MeterSnapshot;
@@ -16,7 +18,9 @@ import org.gridmeter.server.users.UserDirectory;
 /**
  * Everything the writer does with a datagram, in order: the usage rules (which tell the rollups,
  * the biller and the power windows every change of consumption), then invoices that the readings
- * close, then the alert rules. Writer thread only.
+ * close, then the alert rules. It also decides which commits are checkpoints (every state saved;
+ * see the store's reading log): a periodic one, and any whose changes a replay of the log could not
+ * redo. Writer thread only.
  */
 final class Ledger {
 
@@ -28,6 +32,13 @@ final class Ledger {
     private final LiveMeters meters;
     private final UserDirectory users;
     private final LiveEvents events;
+    /**
+     * A commit that changed at most this many meters is a checkpoint anyway: it costs little, and
+     * readers (rollups, open invoices) then see every commit at once under light load.
+     */
+    private static final int SMALL_CHECKPOINT = 256;
+    /** The open transaction holds changes a replay could not redo: it must be a checkpoint. */
+    private boolean checkpointWanted;
 
     Ledger(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
             LiveMeters meters, UserDirectory users, LiveEvents events) {
@@ -44,9 +55,12 @@ final class Ledger {
     RecordOutcome record(ReadingBatch batch) {
         long meterId = batch.meterId();
         RecordOutcome outcome = recorder.record(meterId, batch.readings());
+        if (outcome.conflicts() > 0) {
+            checkpointWanted = true; // a conflict changes a counter without a log row
+        }
         MeterSnapshot meter = meters.get(meterId);
         if (meter != null && meter.hasReading()) {
-            events.invoices(biller.readingAt(meterId, meter.lastTimestampMillis()));
+            invoices(biller.readingAt(meterId, meter.lastTimestampMillis()));
             alerts.evaluate(meterId, meter.lastTimestampMillis(), biller.openCycleMwh(meterId),
                     biller.recentInvoices(meterId));
             if (outcome.stored() > 0) {
@@ -61,9 +75,33 @@ final class Ledger {
         return recorder.retain(cutoffMillis);
     }
 
+    /**
+     * Applies logged readings again after a restart or a rolled-back transaction, on top of the
+     * states saved at the last checkpoint; the next commit must be a checkpoint. Returns how many
+     * were applied.
+     */
+    int replay(List<LoggedReading> rows) {
+        int applied = 0;
+        for (LoggedReading row : rows) {
+            if (recorder.replay(row.meterId(), row.reading())) {
+                applied++;
+                biller.readingAt(row.meterId(), row.reading().timestampMillis()); // closes nothing it did not close
+            }
+        }
+        checkpointWanted = true;
+        return applied;
+    }
+
+    private void invoices(List<Invoice> closed) {
+        if (!closed.isEmpty()) {
+            checkpointWanted = true; // closing sets the clock-dependent closing time: not replayed
+            events.invoices(closed);
+        }
+    }
+
     /** Once a second: estimated invoices of silent meters, and silence alerts. */
     void tick() {
-        events.invoices(biller.closeSilent(this::lastHeard));
+        invoices(biller.closeSilent(this::lastHeard));
         alerts.checkSilent(users.ids(), this::lastHeard);
     }
 
@@ -72,11 +110,20 @@ final class Ledger {
         return meter == null ? Long.MIN_VALUE : meter.lastHeardMillis();
     }
 
-    /** Writes what is kept in memory between commits, in the transaction about to commit. */
-    void beforeCommit() throws SQLException {
+    /**
+     * Before each commit: if the transaction must or should be a checkpoint (or changed few meters),
+     * saves every state changed since the last one in it. Returns whether it is one.
+     */
+    boolean beforeCommit(boolean checkpointDue) throws SQLException {
+        if (!checkpointDue && !checkpointWanted && !store.readingsDirect() && recorder.dirtyCount() > SMALL_CHECKPOINT) {
+            return false;
+        }
         store.saveStates(recorder.drainDirty());
         rollups.flush(store.billing());
         store.billing().saveStates(biller.drainDirty());
+        store.checkpoint();
+        checkpointWanted = false;
+        return true;
     }
 
     /** Makes committed alerts visible and sends the events of what was committed. */
@@ -92,15 +139,21 @@ final class Ledger {
 
     void forget(long meterId) {
         recorder.forget(meterId);
+        rollups.forget(meterId);
         biller.forget(meterId);
         alerts.forget(meterId);
     }
 
-    /** After a rolled-back transaction: back to what the store holds. */
-    void reload() throws SQLException {
+    /**
+     * After a rolled-back transaction: back to the states of the last checkpoint, plus the logged
+     * readings after it ({@code rows}, from the store's rollback). Returns how many were applied.
+     */
+    int reload(List<LoggedReading> rows) throws SQLException {
         rollups.discard();
         events.discard();
         alerts.drainTransitions();
         recorder.restore(store.loadStates().stream().map(org.gridmeter.server.usage.MeterState::restore).toList());
+        biller.restore(store.billing().loadStates());
+        return replay(rows);
     }
 }

@@ -43,6 +43,10 @@ public final class ServerMetrics {
     public final LongAdder commits = counter("gridmeter.store.commits", "Store transactions committed");
     public final Timer commitTime = Timer.builder("gridmeter.store.commit.duration")
             .description("Time to commit one store transaction").register(registry);
+    public final LongAdder checkpoints = counter("gridmeter.store.checkpoints",
+            "Commits that saved every changed meter, billing and rollup state");
+    public final Timer mergeTime = Timer.builder("gridmeter.store.merge.duration")
+            .description("Time of one step merging the reading log into the readings table").register(registry);
 
     /** @param rejectReasons every reason label, so each shows in /metrics from the start */
     public ServerMetrics(Collection<String> rejectReasons) {

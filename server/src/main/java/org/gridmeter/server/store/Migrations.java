@@ -121,6 +121,21 @@ final class Migrations {
             // 3: where retention trimmed each meter's readings.
             """
             ALTER TABLE meter_state ADD COLUMN trimmed_before_ms INTEGER NOT NULL DEFAULT -1;
+            """,
+            // 4: each commit appends its new readings, packed, as one reading_log row; they are merged into
+            // readings every few seconds; checkpoint names the last log row the saved states include
+            // (see ReadingLog).
+            """
+            CREATE TABLE reading_log (
+                id       INTEGER PRIMARY KEY AUTOINCREMENT,
+                readings INTEGER NOT NULL,
+                payload  BLOB    NOT NULL
+            );
+            CREATE TABLE checkpoint (
+                id        INTEGER PRIMARY KEY CHECK (id = 1),
+                log_rowid INTEGER NOT NULL
+            );
+            INSERT INTO checkpoint (id, log_rowid) VALUES (1, 0);
             """);
 
     private Migrations() {

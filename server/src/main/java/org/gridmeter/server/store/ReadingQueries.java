@@ -2,7 +2,10 @@ package org.gridmeter.server.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.gridmeter.server.alerts.Alert;
@@ -28,23 +31,50 @@ public final class ReadingQueries implements AutoCloseable {
 
     /** Up to {@code limit} readings of the meter after {@code afterMillis}, oldest first. */
     public List<StoredReading> page(long meterId, long afterMillis, int limit) throws SQLException {
-        try (PreparedStatement ps = connection().prepareStatement(
-                SqliteStore.READING_COLUMNS + " WHERE meter_id = ? AND ts > ? ORDER BY ts LIMIT ?")) {
-            ps.setLong(1, meterId);
-            ps.setLong(2, afterMillis);
-            ps.setInt(3, limit);
-            return SqliteStore.readings(ps);
-        }
+        return select(meterId, afterMillis + 1, Long.MAX_VALUE, limit);
     }
 
     /** The meter's readings with {@code fromMillis <= ts < toMillis}, oldest first. */
     public List<StoredReading> range(long meterId, long fromMillis, long toMillis) throws SQLException {
-        try (PreparedStatement ps = connection().prepareStatement(
-                SqliteStore.READING_COLUMNS + " WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts")) {
-            ps.setLong(1, meterId);
-            ps.setLong(2, fromMillis);
-            ps.setLong(3, toMillis);
-            return SqliteStore.readings(ps);
+        return select(meterId, fromMillis, toMillis, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Up to {@code limit} of the meter's readings with {@code fromMillis <= ts < toMillis}, oldest
+     * first, from the readings table and from the reading log (readings not merged yet: the last
+     * few seconds' worth, decoded here), in one read transaction.
+     */
+    private List<StoredReading> select(long meterId, long fromMillis, long toMillis, int limit) throws SQLException {
+        Connection c = connection();
+        c.setAutoCommit(false); // both SELECTs see the same snapshot
+        try {
+            TreeMap<Long, StoredReading> rows = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(SqliteStore.READING_COLUMNS
+                    + " WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?")) {
+                ps.setLong(1, meterId);
+                ps.setLong(2, fromMillis);
+                ps.setLong(3, toMillis);
+                ps.setInt(4, limit);
+                for (StoredReading r : SqliteStore.readings(ps)) {
+                    rows.put(r.timestampMillis(), r);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1))) {
+                        long ts = logged.reading().timestampMillis();
+                        if (logged.meterId() == meterId && ts >= fromMillis && ts < toMillis) {
+                            rows.putIfAbsent(ts, logged.reading());
+                        }
+                    }
+                }
+            }
+            List<StoredReading> list = new ArrayList<>(rows.values());
+            return list.size() > limit ? list.subList(0, limit) : list;
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 

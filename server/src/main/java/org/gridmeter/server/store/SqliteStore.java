@@ -37,14 +37,13 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     private final Path file;
     private final Connection connection;
-    private final PreparedStatement insertReading;
     private final PreparedStatement reclassify;
     private final PreparedStatement findReading;
     private final PreparedStatement lastNormalBefore;
     private final PreparedStatement readingsAfter;
     private final PreparedStatement insertEvent;
     private final PreparedStatement saveState;
-    private final List<PendingRow> pendingInserts = new ArrayList<>();
+    private final ReadingLog readingLog;
     private final BillingSql billing;
     private final AlertSql alerts;
 
@@ -53,8 +52,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         this.connection = connect(file, false);
         Migrations.migrate(connection);
         connection.setAutoCommit(false);
-        insertReading = connection.prepareStatement("INSERT INTO readings (meter_id, ts, energy_mwh, power_w, seq, "
-                + "exported_mwh, delta_mwh, kind, from_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        readingLog = new ReadingLog(connection, MERGE_AFTER_NANOS, MERGE_CHUNK);
         reclassify = connection.prepareStatement(
                 "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
@@ -80,8 +78,11 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         return alerts;
     }
 
-    static final String READING_COLUMNS =
-            "SELECT ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts FROM readings";
+    static final String READING_FIELDS = "ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts";
+    static final String READING_COLUMNS = "SELECT " + READING_FIELDS + " FROM readings";
+    /** How long committed readings wait in the log before a merge starts, and the rows a merge step inserts. */
+    private static final long MERGE_AFTER_NANOS = Long.getLong("gridmeter.merge.after.ms", 2_000) * 1_000_000;
+    private static final int MERGE_CHUNK = Integer.getInteger("gridmeter.merge.chunk", 25_000);
 
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) throws IOException, SQLException {
@@ -111,56 +112,73 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     }
 
     public void commit() throws SQLException {
-        flushInserts();
+        readingLog.beforeCommit();
         connection.commit();
-    }
-
-    public void rollback() throws SQLException {
-        pendingInserts.clear();
-        connection.rollback();
+        readingLog.afterCommit();
     }
 
     /**
-     * Buffers the row; rows go to SQLite in key order, in one batch, before anything reads or changes
-     * readings and at commit: inserting a transaction's rows sorted by (meter, time) touches each
-     * meter's B-tree pages once instead of once per row.
+     * Rolls the open transaction back, then does what {@link #recoverLog} does: the caller replays
+     * the rows returned and commits a checkpoint.
      */
+    public List<LoggedReading> rollback() throws SQLException {
+        connection.rollback();
+        return recoverLog();
+    }
+
+    /**
+     * Puts every reading in the log into the readings table, in the open transaction, and returns
+     * the log rows after the last checkpoint in log order: the changes the saved states lack. The
+     * caller replays them and then commits a {@link #checkpoint}; see {@link ReadingLog}.
+     */
+    public List<LoggedReading> recoverLog() throws SQLException {
+        return readingLog.recover();
+    }
+
+    /**
+     * Makes the open transaction a checkpoint: the caller saves every changed state in it, and at
+     * commit the checkpoint moves past the last logged reading.
+     */
+    public void checkpoint() {
+        readingLog.checkpoint();
+    }
+
+    /**
+     * Whether the open transaction wrote readings the log does not hold (a query on the write
+     * connection merged the log): then it must be a {@link #checkpoint}.
+     */
+    public boolean readingsDirect() {
+        return readingLog.direct();
+    }
+
+    /** Whether a merge step of the reading log is due; see {@link ReadingLog}. */
+    public boolean mergeDue(long nowNanos) {
+        return readingLog.mergeDue(nowNanos);
+    }
+
+    /** Runs one merge step in the open transaction; {@code true} if it finished a merge. */
+    public boolean mergeStep() throws SQLException {
+        return readingLog.mergeStep();
+    }
+
+    /** Readings held in memory until they are merged into the readings table. */
+    public int readingsWaiting() {
+        return readingLog.waiting();
+    }
+
+    /** Buffers the row; see {@link ReadingLog} for how it reaches the readings table. */
     @Override
     public void insert(long meterId, StoredReading r) {
-        pendingInserts.add(new PendingRow(meterId, r));
+        readingLog.add(meterId, r);
     }
 
-    private record PendingRow(long meterId, StoredReading reading) {
-    }
-
-    private void flushInserts() {
-        if (pendingInserts.isEmpty()) {
-            return;
-        }
-        pendingInserts.sort((a, b) -> a.meterId() != b.meterId() ? Long.compare(a.meterId(), b.meterId())
-                : Long.compare(a.reading().timestampMillis(), b.reading().timestampMillis()));
-        run(() -> {
-            for (PendingRow row : pendingInserts) {
-                StoredReading r = row.reading();
-                insertReading.setLong(1, row.meterId());
-                insertReading.setLong(2, r.timestampMillis());
-                insertReading.setLong(3, r.energyMwh());
-                setNullable(insertReading, 4, r.powerW());
-                setNullable(insertReading, 5, r.sequence() == Reading.NO_SEQUENCE ? null : r.sequence());
-                setNullable(insertReading, 6, r.exportedMwh() == Reading.NO_EXPORT ? null : r.exportedMwh());
-                insertReading.setLong(7, r.deltaMwh());
-                insertReading.setInt(8, r.kind().code());
-                insertReading.setLong(9, r.fromMillis());
-                insertReading.addBatch();
-            }
-            insertReading.executeBatch();
-        });
-        pendingInserts.clear();
+    private void mergeLog() {
+        run(readingLog::mergeAll);
     }
 
     @Override
     public void reclassify(long meterId, ConsumptionChain.Decision d) {
-        flushInserts();
+        mergeLog();
         run(() -> {
             reclassify.setLong(1, d.deltaMwh());
             reclassify.setInt(2, d.kind().code());
@@ -173,7 +191,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public StoredReading find(long meterId, long timestampMillis) {
-        flushInserts();
+        mergeLog();
         return query(() -> {
             findReading.setLong(1, meterId);
             findReading.setLong(2, timestampMillis);
@@ -183,7 +201,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public StoredReading lastNormalBefore(long meterId, long timestampMillis) {
-        flushInserts();
+        mergeLog();
         return query(() -> {
             lastNormalBefore.setLong(1, meterId);
             lastNormalBefore.setLong(2, timestampMillis);
@@ -193,7 +211,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
-        flushInserts();
+        mergeLog();
         return query(() -> {
             readingsAfter.setLong(1, meterId);
             readingsAfter.setLong(2, timestampMillis);
@@ -215,7 +233,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public int deleteBefore(long meterId, long timestampMillis) {
-        flushInserts();
+        mergeLog();
         return query(() -> {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM readings WHERE meter_id = ? AND ts < ?")) {
                 ps.setLong(1, meterId);
@@ -227,7 +245,6 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     /** Saves meters' running state, in the current transaction. */
     public void saveStates(List<MeterState.Saved> states) throws SQLException {
-        flushInserts();
         List<MeterState.Saved> sorted = new ArrayList<>(states);
         sorted.sort(java.util.Comparator.comparingLong(MeterState.Saved::meterId));
         for (MeterState.Saved s : sorted) {
@@ -299,7 +316,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     /** Deletes the user with its readings, state and events; {@code null} if no such user. */
     public DeletedUser deleteUser(long id) throws SQLException {
-        flushInserts();
+        mergeLog();
         User user = null;
         for (User u : loadUser(id)) {
             user = u;
@@ -353,20 +370,25 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     }
 
     static StoredReading reading(ResultSet rs) throws SQLException {
-        long seq = rs.getLong(4);
+        return reading(rs, 1);
+    }
+
+    /** The reading whose {@link #READING_FIELDS} start at column {@code c}. */
+    static StoredReading reading(ResultSet rs, int c) throws SQLException {
+        long seq = rs.getLong(c + 3);
         if (rs.wasNull()) {
             seq = Reading.NO_SEQUENCE;
         }
-        long exported = rs.getLong(5);
+        long exported = rs.getLong(c + 4);
         if (rs.wasNull()) {
             exported = Reading.NO_EXPORT;
         }
-        long from = rs.getLong(8);
+        long from = rs.getLong(c + 7);
         if (rs.wasNull()) {
-            from = rs.getLong(1);
+            from = rs.getLong(c);
         }
-        return new StoredReading(rs.getLong(1), rs.getLong(2), nullableInt(rs, 3), seq, exported, rs.getLong(6),
-                ReadingKind.ofCode(rs.getInt(7)), from);
+        return new StoredReading(rs.getLong(c), rs.getLong(c + 1), nullableInt(rs, c + 2), seq, exported,
+                rs.getLong(c + 5), ReadingKind.ofCode(rs.getInt(c + 6)), from);
     }
 
     private static StoredReading first(PreparedStatement ps) throws SQLException {
@@ -385,12 +407,12 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         return list;
     }
 
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+    static Integer nullableInt(ResultSet rs, int column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
     }
 
-    private static void setNullable(PreparedStatement ps, int index, Number value) throws SQLException {
+    static void setNullable(PreparedStatement ps, int index, Number value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.INTEGER);
         } else {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The 15-minute consumption rollups: every decision is spread over the buckets its consumption
  * spans, so the buckets of any period add up to that period's consumption interpolated at its
- * ends (an invoice, to the mWh). Changes gather in memory and go to the store with each commit.
+ * ends (an invoice, to the mWh). Changes gather in memory and go to the store at each checkpoint.
  * Writer thread only.
  */
 public final class Rollups implements ConsumptionListener {
@@ -40,6 +40,11 @@ public final class Rollups implements ConsumptionListener {
             repository.addRollups(pending);
             pending = new HashMap<>();
         }
+    }
+
+    /** Forgets the meter's unflushed changes (its user was deleted). */
+    public void forget(long meterId) {
+        pending.remove(meterId);
     }
 
     /** Forgets unflushed changes (after a rolled-back transaction). */

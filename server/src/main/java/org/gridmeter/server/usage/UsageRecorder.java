@@ -28,6 +28,8 @@ public final class UsageRecorder {
     private final Map<Long, MeterState> states = new HashMap<>();
     private final List<MeterState> dirty = new ArrayList<>();
     private int orphanMeters;
+    /** Replaying logged readings after a restart: they are stored already, and so are their events. */
+    private boolean replaying;
 
     /**
      * @param registered tells whether a meter id belongs to a registered user
@@ -60,17 +62,9 @@ public final class UsageRecorder {
 
     /** Records the readings of one datagram of {@code meterId}. */
     public RecordOutcome record(long meterId, List<Reading> readings) {
-        MeterState state = states.get(meterId);
+        MeterState state = stateOf(meterId);
         if (state == null) {
-            boolean orphan = !registered.test(meterId);
-            if (orphan && orphanMeters >= orphanLimit) {
-                return new RecordOutcome(0, 0, 0, 0, readings.size(), 0);
-            }
-            state = new MeterState(meterId);
-            states.put(meterId, state);
-            if (orphan) {
-                orphanMeters++;
-            }
+            return new RecordOutcome(0, 0, 0, 0, readings.size(), 0);
         }
         int stored = 0;
         int duplicates = 0;
@@ -110,6 +104,48 @@ public final class UsageRecorder {
         return new RecordOutcome(stored, duplicates, conflicts, late, 0, tooOld);
     }
 
+    /** The meter's state, new if needed; {@code null} for a new orphan past the limit. */
+    private MeterState stateOf(long meterId) {
+        MeterState state = states.get(meterId);
+        if (state == null) {
+            boolean orphan = !registered.test(meterId);
+            if (orphan && orphanMeters >= orphanLimit) {
+                return null;
+            }
+            state = new MeterState(meterId);
+            states.put(meterId, state);
+            if (orphan) {
+                orphanMeters++;
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Applies a reading from the reading log again after a restart (see the store's reading log):
+     * it was appended after the meter's latest reading when first recorded, so it takes the same
+     * path again from the same saved state and makes the same decision. Nothing is written: the
+     * reading and its events are stored already.
+     *
+     * @return {@code false} if the reading is not newer than the meter's latest (nothing done)
+     */
+    public boolean replay(long meterId, StoredReading row) {
+        MeterState state = stateOf(meterId);
+        if (state == null || state.lastTimestampMillis >= 0 && row.timestampMillis() <= state.lastTimestampMillis) {
+            return false;
+        }
+        replaying = true;
+        try {
+            append(state, new Reading(row.sequence(), row.timestampMillis(), row.energyMwh(),
+                    row.powerW() == null ? Reading.NO_POWER : row.powerW(), row.exportedMwh()));
+        } finally {
+            replaying = false;
+        }
+        markDirty(state);
+        live.publish(state.snapshot());
+        return true;
+    }
+
     /** A reading newer than any stored for the meter: the common case, no reads needed. */
     private void append(MeterState state, Reading reading) {
         long ts = reading.timestampMillis();
@@ -118,9 +154,11 @@ public final class UsageRecorder {
                 reading.powerW())) {
             if (d.timestampMillis() == ts) {
                 power = power != null ? power : d.derivedPowerW();
-                repository.insert(state.meterId, new StoredReading(ts, reading.energyMwh(), power, reading.sequence(),
-                        reading.exportedMwh(), d.deltaMwh(), d.kind(), d.fromMillis()));
-            } else {
+                if (!replaying) {
+                    repository.insert(state.meterId, new StoredReading(ts, reading.energyMwh(), power,
+                            reading.sequence(), reading.exportedMwh(), d.deltaMwh(), d.kind(), d.fromMillis()));
+                }
+            } else if (!replaying) {
                 repository.reclassify(state.meterId, d); // a pending reading settled: its consumption was 0
             }
             count(state, d);
@@ -246,11 +284,15 @@ public final class UsageRecorder {
     private void count(MeterState state, ConsumptionChain.Decision d) {
         if (d.kind() == ReadingKind.RESET) {
             state.resets++;
-            repository.event(state.meterId, d.timestampMillis(), "reset",
-                    "counter restarted from zero; consumption since restart " + d.deltaMwh() + " mWh");
+            if (!replaying) {
+                repository.event(state.meterId, d.timestampMillis(), "reset",
+                        "counter restarted from zero; consumption since restart " + d.deltaMwh() + " mWh");
+            }
         } else if (d.kind() == ReadingKind.GLITCH) {
             state.glitches++;
-            repository.event(state.meterId, d.timestampMillis(), "glitch", "transient drop ignored");
+            if (!replaying) {
+                repository.event(state.meterId, d.timestampMillis(), "glitch", "transient drop ignored");
+            }
         }
     }
 
@@ -261,7 +303,12 @@ public final class UsageRecorder {
         }
     }
 
-    /** The states changed since the last call, for the writer to save in the same transaction. */
+    /** How many meters changed since the last {@link #drainDirty}. */
+    public int dirtyCount() {
+        return dirty.size();
+    }
+
+    /** The states changed since the last call, for the writer to save in a checkpoint. */
     public List<MeterState.Saved> drainDirty() {
         List<MeterState.Saved> saved = new ArrayList<>(dirty.size());
         for (MeterState state : dirty) {
