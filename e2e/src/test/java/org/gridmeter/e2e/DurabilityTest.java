@@ -3,6 +3,7 @@ package org.gridmeter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -102,7 +103,8 @@ class DurabilityTest {
      * replaying it. A fleet large enough that its commits are not checkpoints anyway, with periodic
      * checkpoints pushed out of reach, is killed mid-stream; after the restart every meter's total,
      * its rollups and its open invoice must agree exactly with the readings stored, and every reading
-     * sent before the commit window must be there.
+     * sent before the commit window must be there. A user deleted mid-stream stays deleted: none of
+     * its readings comes back from the log.
      */
     @Test
     void aFleetKilledBetweenCheckpointsResumesEveryMeterExactlyFromTheLog() throws Exception {
@@ -113,6 +115,7 @@ class DurabilityTest {
         AtomicLongArray sentAt = new AtomicLongArray(meters * rounds);
         AtomicInteger sent = new AtomicInteger();
         long killedAt;
+        long deletedUpTo;
         List<String> noPeriodicCheckpoint = List.of("-Dgridmeter.checkpoint.interval.ms=3600000");
         try (ServerProcess server = ServerProcess.start(dataDir, noPeriodicCheckpoint, "--zone",
                 "America/Sao_Paulo")) {
@@ -143,6 +146,11 @@ class DurabilityTest {
             fleet.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> server.getJson("/saude").get("leituras_armazenadas")
                     .asLong() >= 100L * meters);
+            JsonNode deleted = server.delete(1); // meter 1 keeps sending: its later readings are an orphan's
+            deletedUpTo = java.time.OffsetDateTime.parse(deleted.get("leituras").get("ultima").asText()).toInstant()
+                    .toEpochMilli();
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.getJson("/saude").get("leituras_armazenadas")
+                    .asLong() >= 150L * meters);
 
             killedAt = System.nanoTime();
             server.process.destroyForcibly();
@@ -157,7 +165,10 @@ class DurabilityTest {
             long deadline = killedAt - TimeUnit.MILLISECONDS.toNanos(COMMIT_WINDOW_MILLIS + DELIVERY_MARGIN_MILLIS);
             String day = java.time.Instant.ofEpochMilli(start).atZone(java.time.ZoneId.of("America/Sao_Paulo"))
                     .toLocalDate().toString();
-            for (int m = 1; m <= meters; m++) {
+            restarted.register(1);
+            assertThat(restarted.readingTimes(1)).as("meter 1's readings up to its user's deletion stay deleted")
+                    .isNotEmpty().allMatch(ts -> ts > deletedUpTo);
+            for (int m = 2; m <= meters; m++) {
                 Set<Long> stored = new HashSet<>(restarted.readingTimes(m));
                 for (int i = m - 1; i < sent.get(); i += meters) {
                     if (sentAt.get(i) < deadline) {

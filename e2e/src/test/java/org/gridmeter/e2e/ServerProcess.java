@@ -113,6 +113,14 @@ final class ServerProcess implements AutoCloseable {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
+    /** Deletes user {@code id} (admin token); returns the answer, which sums up what was deleted. */
+    JsonNode delete(long id) throws Exception {
+        HttpResponse<String> r = request(HttpRequest.newBuilder(uri("/usuario/delete/?id=" + id))
+                .header("Authorization", "Bearer " + TOKEN).DELETE());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
     /** Every stored reading's timestamp of user {@code id}, paging through {@code /usuario/consumo}. */
     List<Long> readingTimes(long id) throws Exception {
         List<Long> times = new ArrayList<>();

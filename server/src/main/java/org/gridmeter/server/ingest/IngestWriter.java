@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.gridmeter.protocol.Ack;
 import org.gridmeter.protocol.Integrity;
 import org.gridmeter.protocol.Reading;
@@ -54,14 +55,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private record Readings(ReadingBatch batch, InetSocketAddress replyTo) {
     }
 
-    private record Command<T>(Callable<T> work, CompletableFuture<T> done) {
-        void run() {
-            try {
-                done.complete(work.call());
-            } catch (Exception e) {
-                done.completeExceptionally(e);
-            }
-        }
+    /**
+     * A change made by the writer in a transaction of its own: {@code work} runs in the transaction,
+     * {@code applied} after it committed (memory follows the store), then {@code done} completes.
+     */
+    private record Command<T>(Callable<T> work, Consumer<T> applied, CompletableFuture<T> done) {
     }
 
     /** Wakes the writer when it is told to stop; carries no work. */
@@ -186,11 +184,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             if (!store.insertUser(user)) {
                 throw new UserExistsException(user.id());
             }
-            store.commit();
-            users.put(user);
-            ledger.registered(user.id());
-            log.info("event=user_registered id={}", user.id());
             return user;
+        }, registered -> {
+            users.put(registered);
+            ledger.registered(registered.id());
+            log.info("event=user_registered id={}", registered.id());
         });
     }
 
@@ -199,12 +197,14 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         return submit(() -> {
             DeletedUser deleted = store.deleteUser(id);
             if (deleted != null) {
-                store.commit();
-                users.remove(id);
-                ledger.forget(id);
-                log.info("event=user_deleted id={} readings={}", id, deleted.readings());
+                ledger.forget(id); // before the checkpoint that commits the deletion saves the states
             }
             return deleted;
+        }, deleted -> {
+            if (deleted != null) {
+                users.remove(id);
+                log.info("event=user_deleted id={} readings={}", id, deleted.readings());
+            }
         });
     }
 
@@ -212,21 +212,21 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     public CompletableFuture<Tariff> setTariff(Tariff tariff) {
         return submit(() -> {
             store.billing().saveTariff(tariff, System.currentTimeMillis());
-            store.commit();
-            tariffs.add(tariff);
-            log.info("event=tariff_set effective_ms={}", tariff.effectiveMillis());
             return tariff;
+        }, saved -> {
+            tariffs.add(saved);
+            log.info("event=tariff_set effective_ms={}", saved.effectiveMillis());
         });
     }
 
-    private <T> CompletableFuture<T> submit(Callable<T> work) {
+    private <T> CompletableFuture<T> submit(Callable<T> work, Consumer<T> applied) {
         CompletableFuture<T> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new IllegalStateException("the server is stopping"));
             return done;
         }
         try {
-            queue.put(new Command<>(work, done));
+            queue.put(new Command<>(work, applied, done));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
@@ -321,13 +321,34 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             }
         } else {
             commit(); // a command's own commit must not carry half a group of readings with it
-            Command<?> command = (Command<?>) task;
-            command.run();
-            if (command.done().isCompletedExceptionally()) {
-                store.rollback(); // the states in memory are current: nothing to replay
-                transactionStart = System.nanoTime(); // the rollback merged the log: the next commit is a checkpoint
-            }
+            run((Command<?>) task);
         }
+    }
+
+    /**
+     * Runs a command in a transaction of its own, committed as a checkpoint (a deletion must not
+     * leave readings in the log for a restart to replay), then applies it in memory and answers.
+     */
+    private <T> void run(Command<T> command) throws SQLException {
+        T result;
+        try {
+            result = command.work().call();
+        } catch (Exception e) {
+            store.rollback(); // the states in memory are current: nothing to replay
+            transactionStart = System.nanoTime(); // the rollback merged the log: the next commit is a checkpoint
+            command.done().completeExceptionally(e);
+            return;
+        }
+        ledger.checkpointNext();
+        transactionStart = System.nanoTime();
+        try {
+            commit();
+        } catch (SQLException | RuntimeException e) {
+            command.done().completeExceptionally(e);
+            throw e;
+        }
+        command.applied().accept(result);
+        command.done().complete(result);
     }
 
     private PendingAck ackFor(ReadingBatch batch, InetSocketAddress to) {
@@ -349,14 +370,15 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         boolean checkpoint = ledger.beforeCommit(!running || started >= nextCheckpoint);
         store.commit();
         ledger.afterCommit();
+        long took = System.nanoTime() - started;
         if (checkpoint) {
             nextCheckpoint = started + CHECKPOINT_NANOS;
-            metrics.checkpoints.increment();
+            metrics.checkpointTime.record(took, TimeUnit.NANOSECONDS);
         }
         uncheckpointed = !checkpoint;
         metrics.commits.increment();
         metrics.readingsCommitted.add(transactionSize);
-        metrics.commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        metrics.commitTime.record(took, TimeUnit.NANOSECONDS);
         transactionStart = -1;
         transactionSize = 0;
         AckSink sink = acks;

@@ -99,6 +99,11 @@ final class Ledger {
         }
     }
 
+    /** Makes the open transaction a checkpoint. */
+    void checkpointNext() {
+        checkpointWanted = true;
+    }
+
     /** Once a second: estimated invoices of silent meters, and silence alerts. */
     void tick() {
         invoices(biller.closeSilent(this::lastHeard));

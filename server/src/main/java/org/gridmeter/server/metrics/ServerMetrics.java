@@ -43,8 +43,9 @@ public final class ServerMetrics {
     public final LongAdder commits = counter("gridmeter.store.commits", "Store transactions committed");
     public final Timer commitTime = Timer.builder("gridmeter.store.commit.duration")
             .description("Time to commit one store transaction").register(registry);
-    public final LongAdder checkpoints = counter("gridmeter.store.checkpoints",
-            "Commits that saved every changed meter, billing and rollup state");
+    public final Timer checkpointTime = Timer.builder("gridmeter.store.checkpoint.duration")
+            .description("Time of the commits that also saved every changed meter, billing and rollup state")
+            .register(registry);
     public final Timer mergeTime = Timer.builder("gridmeter.store.merge.duration")
             .description("Time of one step merging the reading log into the readings table").register(registry);
 
