@@ -32,8 +32,8 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
         saveInvoice = connection.prepareStatement("INSERT OR REPLACE INTO invoices (meter_id, cycle_start_ms, "
                 + "cycle_end_ms, month, opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, "
                 + "closed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        saveState = connection.prepareStatement("INSERT OR REPLACE INTO billing_state (meter_id, cycle_start_ms, "
-                + "cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        saveState = connection.prepareStatement(SqliteStore.upsert("billing_state", "meter_id", "cycle_start_ms",
+                "cycle_mwh", "ahead", "total_mwh", "billed_mwh", "recent_invoices"));
     }
 
     @Override

@@ -60,12 +60,26 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
                 + " WHERE meter_id = ? AND ts < ? AND kind = 0 ORDER BY ts DESC LIMIT 1");
         readingsAfter = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts > ? ORDER BY ts LIMIT ?");
         insertEvent = connection.prepareStatement("INSERT INTO meter_events (meter_id, ts, kind, detail) VALUES (?, ?, ?, ?)");
-        saveState = connection.prepareStatement("INSERT OR REPLACE INTO meter_state (meter_id, total_mwh, level_mwh, "
-                + "level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, last_energy_mwh, "
-                + "last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        saveState = connection.prepareStatement(upsert("meter_state", "meter_id", "total_mwh", "level_mwh", "level_ts",
+                "last_seq", "pending_ts", "pending_energy_mwh", "pending_seq", "first_ts", "last_ts", "last_energy_mwh",
+                "last_power_w", "last_heard_ms", "readings", "resets", "glitches", "conflicts", "trimmed_before_ms"));
         billing = new BillingSql(connection);
         alerts = new AlertSql(connection);
+    }
+
+    /**
+     * {@code INSERT ... ON CONFLICT (key) DO UPDATE} of every column: an existing row is updated in
+     * place (INSERT OR REPLACE would delete it and insert it again). The first column is the key.
+     */
+    static String upsert(String table, String... columns) {
+        String names = String.join(", ", columns);
+        String marks = String.join(", ", java.util.Collections.nCopies(columns.length, "?"));
+        StringBuilder sets = new StringBuilder();
+        for (int i = 1; i < columns.length; i++) {
+            sets.append(i > 1 ? ", " : "").append(columns[i]).append(" = excluded.").append(columns[i]);
+        }
+        return "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ") ON CONFLICT (" + columns[0]
+                + ") DO UPDATE SET " + sets;
     }
 
     /** Rollups, billing state, invoices and tariffs, on the write connection. */

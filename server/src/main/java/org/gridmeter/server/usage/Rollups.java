@@ -19,27 +19,59 @@ public final class Rollups implements ConsumptionListener {
         void addRollups(Map<Long, Map<Long, Long>> changesByMeterAndBucket);
     }
 
-    private Map<Long, Map<Long, Long>> pending = new HashMap<>();
+    /** A meter's changed buckets since the last flush: a few, so kept in two small arrays. */
+    private static final class Buckets {
+        long[] starts = new long[2];
+        long[] mwh = new long[2];
+        int size;
+
+        void add(long start, long part) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (starts[i] == start) {
+                    mwh[i] += part;
+                    return;
+                }
+            }
+            if (size == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, size * 2);
+                mwh = java.util.Arrays.copyOf(mwh, size * 2);
+            }
+            starts[size] = start;
+            mwh[size++] = part;
+        }
+    }
+
+    private Map<Long, Buckets> pending = new HashMap<>();
 
     @Override
     public void consumed(long meterId, long fromMillis, long toMillis, long deltaMwh) {
-        Map<Long, Long> buckets = pending.computeIfAbsent(meterId, id -> new HashMap<>());
+        Buckets buckets = pending.computeIfAbsent(meterId, id -> new Buckets());
         long first = Math.floorDiv(Math.min(fromMillis, toMillis), BUCKET_MILLIS);
         long last = Math.floorDiv(toMillis, BUCKET_MILLIS);
         for (long b = first; b <= last; b++) {
             long part = Spread.portion(deltaMwh, fromMillis, toMillis, b * BUCKET_MILLIS, (b + 1) * BUCKET_MILLIS);
             if (part != 0) {
-                buckets.merge(b * BUCKET_MILLIS, part, Long::sum);
+                buckets.add(b * BUCKET_MILLIS, part);
             }
         }
     }
 
     /** Hands the changes since the last flush to the store. */
     public void flush(Repository repository) {
-        if (!pending.isEmpty()) {
-            repository.addRollups(pending);
-            pending = new HashMap<>();
+        if (pending.isEmpty()) {
+            return;
         }
+        Map<Long, Map<Long, Long>> changes = new HashMap<>(pending.size() * 2);
+        for (Map.Entry<Long, Buckets> meter : pending.entrySet()) {
+            Buckets b = meter.getValue();
+            Map<Long, Long> byBucket = new HashMap<>(b.size * 2);
+            for (int i = 0; i < b.size; i++) {
+                byBucket.merge(b.starts[i], b.mwh[i], Long::sum);
+            }
+            changes.put(meter.getKey(), byBucket);
+        }
+        repository.addRollups(changes);
+        pending = new HashMap<>();
     }
 
     /** Forgets the meter's unflushed changes (its user was deleted). */
