@@ -44,6 +44,8 @@ public final class StartupBench {
                         recorder.record(m, List.of(new Reading(i, t0 + i * 5000, 1000 * (i + 1), 720)));
                         if (++done % 50_000 == 0) {
                             store.saveStates(recorder.drainDirty());
+                            store.mergeReadings();
+                            store.checkpoint(); // states saved by hand: nothing for a restart to replay
                             store.commit();
                         }
                     }
@@ -53,6 +55,8 @@ public final class StartupBench {
                     }
                 }
                 store.saveStates(recorder.drainDirty());
+                store.mergeReadings();
+                store.checkpoint(); // states saved by hand: nothing for a restart to replay
                 store.commit();
             }
             System.out.printf("filled %d readings of %d meters in %.1f s (%.0f readings/s through the usage rules); "

@@ -55,17 +55,23 @@ final class ReadingLog {
 
     /** Readings of the open transaction. */
     private final List<LoggedReading> unlogged = new ArrayList<>();
-    /** Readings committed to the log and not yet part of a merge. */
-    private final List<LoggedReading> unmerged = new ArrayList<>();
+    /**
+     * Readings committed to the log and not yet part of a merge, kept packed as the log holds them:
+     * a few large arrays rather than millions of short-lived objects for the collector to copy.
+     */
+    private final List<byte[]> unmerged = new ArrayList<>();
+    private int unmergedCount;
     private long oldestUnmergedNanos;
     /** A merge under way: its readings in key order, the next one to insert, and the last log row it covers. */
-    private LoggedReading[] merging;
+    private Columns merging;
     private int mergeNext;
     private long mergeLastLogId;
     /** Whether the open transaction writes {@code readings} directly (after {@link #mergeAll}). */
     private boolean direct;
     /** Whether the open transaction is a checkpoint: at commit, the checkpoint row moves to the last log row. */
     private boolean checkpoint;
+    /** What the commit under way appended to the log. */
+    private byte[] loggedPayload;
     private volatile int waiting;
 
     ReadingLog(Connection connection, long mergeAfterNanos, int chunk) throws SQLException {
@@ -97,8 +103,9 @@ final class ReadingLog {
             insert(unlogged);
             unlogged.clear();
         } else if (!unlogged.isEmpty()) {
+            loggedPayload = encode(unlogged);
             appendLog.setInt(1, unlogged.size());
-            appendLog.setBytes(2, encode(unlogged));
+            appendLog.setBytes(2, loggedPayload);
             appendLog.executeUpdate();
         }
         if (checkpoint) {
@@ -113,13 +120,15 @@ final class ReadingLog {
 
     /** The transaction committed. */
     void afterCommit() {
-        if (!unlogged.isEmpty()) {
+        if (loggedPayload != null) {
             if (unmerged.isEmpty()) {
                 oldestUnmergedNanos = System.nanoTime();
             }
-            unmerged.addAll(unlogged);
-            unlogged.clear();
+            unmerged.add(loggedPayload);
+            unmergedCount += unlogged.size();
+            loggedPayload = null;
         }
+        unlogged.clear();
         direct = false;
         checkpoint = false;
         countWaiting();
@@ -128,7 +137,7 @@ final class ReadingLog {
     /** Whether a merge step is due: one is under way, or readings have waited long enough, or too many wait. */
     boolean mergeDue(long nowNanos) {
         return merging != null || !unmerged.isEmpty()
-                && (nowNanos - oldestUnmergedNanos >= mergeAfterNanos || unmerged.size() >= MAX_UNMERGED / 2);
+                && (nowNanos - oldestUnmergedNanos >= mergeAfterNanos || unmergedCount >= MAX_UNMERGED / 2);
     }
 
     /**
@@ -141,16 +150,17 @@ final class ReadingLog {
      */
     boolean mergeStep() throws SQLException {
         if (merging == null) {
-            merging = inKeyOrder(unmerged);
+            merging = Columns.decode(unmerged).sortByKey();
             unmerged.clear();
+            unmergedCount = 0;
             mergeNext = 0;
             mergeLastLogId = maxLogId();
         }
-        int end = Math.min(merging.length, mergeNext + chunk);
-        insertSorted(Arrays.asList(merging).subList(mergeNext, end));
+        int end = Math.min(merging.size, mergeNext + chunk);
+        insert(merging, mergeNext, end);
         mergeNext = end;
         countWaiting();
-        if (mergeNext < merging.length) {
+        if (mergeNext < merging.size) {
             return false;
         }
         deleteMerged(mergeLastLogId);
@@ -170,17 +180,18 @@ final class ReadingLog {
             unlogged.clear();
             return;
         }
-        List<LoggedReading> all = new ArrayList<>(unmerged.size() + unlogged.size()
-                + (merging == null ? 0 : merging.length - mergeNext));
         if (merging != null) {
-            all.addAll(Arrays.asList(merging).subList(mergeNext, merging.length));
+            insert(merging, mergeNext, merging.size);
         }
-        all.addAll(unmerged);
-        all.addAll(unlogged);
-        insert(all);
+        if (!unlogged.isEmpty()) {
+            unmerged.add(encode(unlogged));
+        }
+        Columns rest = Columns.decode(unmerged).sortByKey();
+        insert(rest, 0, rest.size);
         deleteMerged(Long.MAX_VALUE);
         merging = null;
         unmerged.clear();
+        unmergedCount = 0;
         unlogged.clear();
         direct = true;
         countWaiting();
@@ -195,22 +206,25 @@ final class ReadingLog {
     List<LoggedReading> recover() throws SQLException {
         unlogged.clear();
         unmerged.clear();
+        unmergedCount = 0;
         merging = null;
         checkpoint = false;
-        List<LoggedReading> all = new ArrayList<>();
+        loggedPayload = null;
+        List<byte[]> all = new ArrayList<>();
         List<LoggedReading> replay = new ArrayList<>();
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT id > (SELECT log_rowid FROM checkpoint), payload "
                         + "FROM reading_log ORDER BY id")) {
             while (rs.next()) {
-                List<LoggedReading> readings = decode(rs.getBytes(2));
-                all.addAll(readings);
+                byte[] payload = rs.getBytes(2);
+                all.add(payload);
                 if (rs.getBoolean(1)) {
-                    replay.addAll(readings);
+                    replay.addAll(decode(payload));
                 }
             }
         }
-        insert(all);
+        Columns columns = Columns.decode(all).sortByKey();
+        insert(columns, 0, columns.size);
         direct = true;
         countWaiting();
         return replay;
@@ -222,7 +236,7 @@ final class ReadingLog {
     }
 
     private void countWaiting() {
-        waiting = unmerged.size() + (merging == null ? 0 : merging.length - mergeNext);
+        waiting = unmergedCount + (merging == null ? 0 : merging.size - mergeNext);
     }
 
     /** Deletes log rows up to {@code lastId} that the committed checkpoint covers (their readings are merged). */
@@ -242,69 +256,143 @@ final class ReadingLog {
         }
     }
 
-    /**
-     * The readings sorted by (meter, time). Sorts primitive keys (meter id, 32 bits, above the
-     * reading's position, 24 bits) rather than objects, and sorts by time only within a meter, where logged
-     * readings are nearly always in time order already (each was newer than its meter's latest).
-     */
-    static LoggedReading[] inKeyOrder(List<LoggedReading> readings) {
-        int n = readings.size();
-        if (n >= 1 << 24 || readings.stream().anyMatch(r -> r.meterId() >>> 32 != 0)) {
-            LoggedReading[] sorted = readings.toArray(new LoggedReading[0]);
-            Arrays.sort(sorted, java.util.Comparator.comparingLong(LoggedReading::meterId)
-                    .thenComparingLong(r -> r.reading().timestampMillis()));
-            return sorted;
-        }
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = readings.get(i).meterId() << 24 | i;
-        }
-        Arrays.sort(keys);
-        LoggedReading[] sorted = new LoggedReading[n];
-        for (int i = 0; i < n; i++) {
-            sorted[i] = readings.get((int) (keys[i] & 0xFF_FFFF));
-        }
-        int start = 0;
-        for (int i = 1; i <= n; i++) {
-            if (i == n || sorted[i].meterId() != sorted[start].meterId()) {
-                sortByTime(sorted, start, i);
-                start = i;
-            }
-        }
-        return sorted;
-    }
-
-    private static void sortByTime(LoggedReading[] a, int from, int to) {
-        for (int i = from + 1; i < to; i++) {
-            if (a[i].reading().timestampMillis() < a[i - 1].reading().timestampMillis()) {
-                Arrays.sort(a, from, to, (x, y) -> Long.compare(x.reading().timestampMillis(),
-                        y.reading().timestampMillis()));
-                return;
-            }
-        }
-    }
-
     private void insert(List<LoggedReading> readings) throws SQLException {
         if (!readings.isEmpty()) {
-            insertSorted(Arrays.asList(inKeyOrder(readings)));
+            Columns columns = Columns.decode(List.of(encode(readings))).sortByKey();
+            insert(columns, 0, columns.size);
         }
     }
 
-    private void insertSorted(List<LoggedReading> sorted) throws SQLException {
-        for (LoggedReading row : sorted) {
-            StoredReading r = row.reading();
-            insertReading.setLong(1, row.meterId());
-            insertReading.setLong(2, r.timestampMillis());
-            insertReading.setLong(3, r.energyMwh());
-            SqliteStore.setNullable(insertReading, 4, r.powerW());
-            SqliteStore.setNullable(insertReading, 5, r.sequence() == Reading.NO_SEQUENCE ? null : r.sequence());
-            SqliteStore.setNullable(insertReading, 6, r.exportedMwh() == Reading.NO_EXPORT ? null : r.exportedMwh());
-            insertReading.setLong(7, r.deltaMwh());
-            insertReading.setInt(8, r.kind().code());
-            insertReading.setLong(9, r.fromMillis());
+    /** Inserts the readings at positions {@code from..to} of the columns' order. */
+    private void insert(Columns c, int from, int to) throws SQLException {
+        for (int k = from; k < to; k++) {
+            int i = c.order[k];
+            insertReading.setLong(1, c.meter[i]);
+            insertReading.setLong(2, c.ts[i]);
+            insertReading.setLong(3, c.energy[i]);
+            SqliteStore.setNullable(insertReading, 4, c.power[i] == NO_POWER ? null : c.power[i]);
+            SqliteStore.setNullable(insertReading, 5, c.seq[i] == Reading.NO_SEQUENCE ? null : c.seq[i]);
+            SqliteStore.setNullable(insertReading, 6, c.exported[i] == Reading.NO_EXPORT ? null : c.exported[i]);
+            insertReading.setLong(7, c.delta[i]);
+            insertReading.setInt(8, c.kind[i]);
+            insertReading.setLong(9, c.from[i]);
             insertReading.addBatch();
         }
-        insertReading.executeBatch();
+        if (to > from) {
+            insertReading.executeBatch();
+        }
+    }
+
+    /** Packed readings decoded into one array per field, with an order over them. */
+    static final class Columns {
+        final long[] meter;
+        final long[] ts;
+        final long[] energy;
+        final int[] power;
+        final long[] seq;
+        final long[] exported;
+        final long[] delta;
+        final byte[] kind;
+        final long[] from;
+        final int size;
+        /** Positions in insertion order until {@link #sortByKey}. */
+        final int[] order;
+
+        private Columns(int size) {
+            this.size = size;
+            meter = new long[size];
+            ts = new long[size];
+            energy = new long[size];
+            power = new int[size];
+            seq = new long[size];
+            exported = new long[size];
+            delta = new long[size];
+            kind = new byte[size];
+            from = new long[size];
+            order = new int[size];
+        }
+
+        /** The readings of the payloads, in the order they were logged. */
+        static Columns decode(List<byte[]> payloads) {
+            int n = 0;
+            for (byte[] p : payloads) {
+                n += p.length / PACKED_BYTES;
+            }
+            Columns c = new Columns(n);
+            int i = 0;
+            for (byte[] p : payloads) {
+                ByteBuffer b = ByteBuffer.wrap(p);
+                while (b.remaining() >= PACKED_BYTES) {
+                    c.meter[i] = b.getLong();
+                    c.ts[i] = b.getLong();
+                    c.energy[i] = b.getLong();
+                    c.power[i] = b.getInt();
+                    c.seq[i] = b.getLong();
+                    c.exported[i] = b.getLong();
+                    c.delta[i] = b.getLong();
+                    c.kind[i] = b.get();
+                    c.from[i] = b.getLong();
+                    c.order[i] = i;
+                    i++;
+                }
+            }
+            return c;
+        }
+
+        /**
+         * Orders the readings by (meter, time). Sorts primitive keys (meter id, 32 bits, above the
+         * position, 24 bits), then by time only within a meter, where logged readings are nearly
+         * always in time order already (each was newer than its meter's latest).
+         */
+        Columns sortByKey() {
+            boolean packable = size < 1 << 24;
+            for (int i = 0; packable && i < size; i++) {
+                packable = meter[i] >>> 32 == 0;
+            }
+            if (packable) {
+                long[] keys = new long[size];
+                for (int i = 0; i < size; i++) {
+                    keys[i] = meter[i] << 24 | i;
+                }
+                Arrays.sort(keys);
+                for (int k = 0; k < size; k++) {
+                    order[k] = (int) (keys[k] & 0xFF_FFFF);
+                }
+            } else {
+                sortRange(0, size, java.util.Comparator.comparingLong(i -> meter[i]));
+            }
+            int start = 0;
+            for (int k = 1; k <= size; k++) {
+                if (k == size || meter[order[k]] != meter[order[start]]) {
+                    for (int j = start + 1; j < k; j++) {
+                        if (ts[order[j]] < ts[order[j - 1]]) {
+                            sortRange(start, k, java.util.Comparator.comparingLong(i -> ts[i]));
+                            break;
+                        }
+                    }
+                    start = k;
+                }
+            }
+            return this;
+        }
+
+        private void sortRange(int from, int to, java.util.Comparator<Integer> by) {
+            Integer[] range = new Integer[to - from];
+            for (int k = from; k < to; k++) {
+                range[k - from] = order[k];
+            }
+            Arrays.sort(range, by); // stable: equal keys keep their order
+            for (int k = from; k < to; k++) {
+                order[k] = range[k - from];
+            }
+        }
+
+        /** The reading at position {@code k} of the order. */
+        LoggedReading get(int k) {
+            int i = order[k];
+            return new LoggedReading(meter[i], new StoredReading(ts[i], energy[i], power[i] == NO_POWER ? null
+                    : power[i], seq[i], exported[i], delta[i], ReadingKind.ofCode(kind[i]), from[i]));
+        }
     }
 
     /**

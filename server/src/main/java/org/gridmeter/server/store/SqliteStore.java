@@ -186,6 +186,14 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         readingLog.add(meterId, r);
     }
 
+    /**
+     * Puts every waiting reading into the readings table now, in the open transaction, which must
+     * then be a {@link #checkpoint}: for tools that fill a store directly, without the writer.
+     */
+    public void mergeReadings() {
+        mergeLog();
+    }
+
     private void mergeLog() {
         run(readingLog::mergeAll);
     }

@@ -58,9 +58,13 @@ class ReadingLogTest {
             expected.sort(Comparator.comparingLong(LoggedReading::meterId)
                     .thenComparingLong(r -> r.reading().timestampMillis()));
 
-            assertThat(ReadingLog.inKeyOrder(readings)).extracting(r -> r.meterId() + "@" + r.reading().timestampMillis())
-                    .containsExactlyElementsOf(expected.stream().map(r -> r.meterId() + "@"
-                            + r.reading().timestampMillis()).toList());
+            ReadingLog.Columns columns = ReadingLog.Columns.decode(List.of(ReadingLog.encode(readings))).sortByKey();
+
+            List<LoggedReading> sorted = new ArrayList<>();
+            for (int k = 0; k < columns.size; k++) {
+                sorted.add(columns.get(k));
+            }
+            assertThat(sorted).isEqualTo(expected);
         }
     }
 

@@ -136,6 +136,40 @@ class UsageRecorderTest {
                 ReadingKind.NORMAL, ReadingKind.NORMAL, ReadingKind.GLITCH, ReadingKind.NORMAL);
     }
 
+    /**
+     * After a crash the writer rebuilds meters' states from the last checkpoint by replaying the
+     * readings logged since (each was the newest of its meter when recorded): the replayed state
+     * must be the one the crash lost, including a reset, a pending drop and the glitch it became,
+     * so that the next reading is decided the same way.
+     */
+    @Test
+    void replayingLoggedReadingsFromACheckpointRebuildsTheSameState() throws Exception {
+        Fixture f = new Fixture("replay", 10, true);
+        f.record(1, reading(0, 0, 1_000), reading(1, 1, 2_000));
+        f.rows(1); // the checkpoint: states saved
+        List<MeterState> checkpoint = f.store.loadStates().stream().map(MeterState::restore).toList();
+        f.record(1, reading(2, 2, 3_000), reading(0, 3, 400)); // a sequence restart: a reset
+        f.record(1, reading(1, 4, 900), reading(2, 5, 0), reading(3, 6, 1_500)); // a drop to 0, then back: a glitch
+        List<StoredReading> logged = f.rows(1).subList(2, 7);
+
+        LiveMeters live = new LiveMeters();
+        UsageRecorder replayed = new UsageRecorder(f.store, ConsumptionListener.NONE, live, id -> true,
+                Clock.systemUTC(), 10, checkpoint);
+        for (StoredReading row : logged) {
+            assertThat(replayed.replay(1, row)).isTrue();
+        }
+        assertThat(replayed.replay(1, logged.get(0))).as("not newer than the latest: nothing to do").isFalse();
+
+        MeterSnapshot lost = f.live.get(1);
+        MeterSnapshot rebuilt = live.get(1);
+        assertThat(rebuilt).usingRecursiveComparison().ignoringFields("lastHeardMillis").isEqualTo(lost);
+        assertThat(rebuilt.resets()).isEqualTo(1);
+        assertThat(rebuilt.glitches()).isEqualTo(1);
+        f.record(1, reading(4, 7, 2_100));
+        replayed.record(1, List.of(reading(4, 7, 2_100)));
+        assertThat(live.get(1).totalMwh()).as("the next reading is decided alike").isEqualTo(f.total(1));
+    }
+
     /** A meter's life with resets, restarts and glitches, and the consumption that truly happened. */
     private record Scenario(List<Reading> readings, long trueConsumptionMwh) {
     }
