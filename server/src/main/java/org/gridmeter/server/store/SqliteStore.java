@@ -29,7 +29,9 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Durability: WAL with {@code synchronous=NORMAL} keeps every committed transaction across a
  * process crash ({@code kill -9}); only an operating-system crash or power loss can lose the last
- * transactions.
+ * transactions. New readings reach the readings table through the {@link ReadingLog}: a commit
+ * appends them packed to {@code reading_log}, merges insert them in key order later, and meters'
+ * states are saved at {@link #checkpoint}s.
  */
 public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
@@ -96,7 +98,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     static final String READING_COLUMNS = "SELECT " + READING_FIELDS + " FROM readings";
     /** How long committed readings wait in the log before a merge starts, and the rows a merge step inserts. */
     private static final long MERGE_AFTER_NANOS = Long.getLong("gridmeter.merge.after.ms", 2_000) * 1_000_000;
-    private static final int MERGE_CHUNK = Integer.getInteger("gridmeter.merge.chunk", 25_000);
+    private static final int MERGE_CHUNK = Integer.getInteger("gridmeter.merge.chunk", 10_000);
 
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) throws IOException, SQLException {
