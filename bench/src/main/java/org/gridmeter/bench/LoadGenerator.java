@@ -75,8 +75,9 @@ public final class LoadGenerator {
     }
 
     /** What one run measured. */
+    /** @param kernelDropped what the server's socket buffer overflowed by, as the server reports it (-1: not known) */
     record Result(long offeredDatagrams, long offeredReadings, double seconds, long received, long stored,
-            long rejected, double serverCpuSeconds) {
+            long rejected, long kernelDropped, double serverCpuSeconds) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,11 +88,14 @@ public final class LoadGenerator {
 
     static String format(Options o, Result r) {
         return String.format(Locale.ROOT, "%s %s batch=%d: offered %,d datagrams (%,d readings) in %.1f s = %,.0f/s; "
-                        + "received %,d (%.2f %%), stored %,d readings, rejected %,d, lost %,d; %s",
+                        + "received %,d (%.2f %%), stored %,d readings, rejected %,d, lost %,d%s; %s",
                 o.raw() ? "raw-receiver" : "server", o.legacy() ? "legacy" : "v1", o.batch(), r.offeredDatagrams(),
                 r.offeredReadings(), r.seconds(), r.offeredDatagrams() / r.seconds(), r.received(),
                 100.0 * r.received() / Math.max(1, r.offeredDatagrams()), r.stored(), r.rejected(),
-                r.offeredDatagrams() - r.received(), r.serverCpuSeconds() < 0 ? "server CPU n/a"
+                r.offeredDatagrams() - r.received(), r.kernelDropped() < 0 ? ""
+                        : String.format(Locale.ROOT, " (%,d of them counted by the %s as kernel drops)",
+                                r.kernelDropped(), o.raw() ? "receiver" : "server"),
+                r.serverCpuSeconds() < 0 ? "server CPU n/a"
                         : String.format(Locale.ROOT, "server CPU %.1f s (%.0f %% of one core)", r.serverCpuSeconds(),
                                 100 * r.serverCpuSeconds() / r.seconds()));
     }
@@ -111,7 +115,8 @@ public final class LoadGenerator {
         long cpuAfter = serverCpuTicks(o);
         double cpu = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 100.0;
         return new Result(sent[0], sent[1], sent[2] / 1e9, after.received() - start.received(),
-                after.committed() - start.committed(), after.rejected() - start.rejected(), cpu);
+                after.committed() - start.committed(), after.rejected() - start.rejected(),
+                after.kernelDropped() - start.kernelDropped(), cpu);
     }
 
     /** A bare receiver in this process counts what arrives from the same senders: the machine's limit. */
@@ -144,7 +149,9 @@ public final class LoadGenerator {
                 Thread.sleep(200);
             } while (received.get() != last);
             running.set(false);
-            return new Result(sent[0], sent[1], sent[2] / 1e9, received.get(), 0, 0, -1);
+            long dropped = org.gridmeter.server.net.KernelUdpDrops.forPort(
+                    ((InetSocketAddress) receiver.getLocalAddress()).getPort()).count();
+            return new Result(sent[0], sent[1], sent[2] / 1e9, received.get(), 0, 0, dropped, -1);
         }
     }
 
@@ -212,7 +219,7 @@ public final class LoadGenerator {
     }
 
     /** The server's counters that matter here. */
-    record Metrics(long received, long rejected, long committed) {
+    record Metrics(long received, long rejected, long committed, long kernelDropped) {
     }
 
     static Metrics metrics(Options o) throws Exception {
@@ -221,6 +228,7 @@ public final class LoadGenerator {
         long received = 0;
         long rejected = 0;
         long committed = 0;
+        long kernelDropped = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith("gridmeter_datagrams_received_total ")) {
                 received = value(line);
@@ -228,9 +236,11 @@ public final class LoadGenerator {
                 rejected += value(line);
             } else if (line.startsWith("gridmeter_readings_stored_total ")) {
                 committed = value(line);
+            } else if (line.startsWith("gridmeter_datagrams_dropped_kernel_total ")) {
+                kernelDropped = value(line);
             }
         }
-        return new Metrics(received, rejected, committed);
+        return new Metrics(received, rejected, committed, kernelDropped);
     }
 
     private static long value(String line) {

@@ -22,6 +22,7 @@ import org.gridmeter.server.ingest.IngestPipeline;
 import org.gridmeter.server.ingest.IngestWriter;
 import org.gridmeter.server.ingest.UdpIngestServer;
 import org.gridmeter.server.metrics.ServerMetrics;
+import org.gridmeter.server.net.KernelUdpDrops;
 import org.gridmeter.server.net.Transport;
 import org.gridmeter.server.store.ReadingQueries;
 import org.gridmeter.server.store.SqliteStore;
@@ -100,6 +101,9 @@ public final class GridMeterServer implements AutoCloseable {
                 metrics, clock);
         try {
             udpAddress = udp.start(config.bind(), config.udpPort(), pipeline, writer);
+            KernelUdpDrops drops = KernelUdpDrops.forPort(udpAddress.getPort());
+            metrics.counter("gridmeter.datagrams.dropped.kernel", "Datagrams the kernel dropped before the server "
+                    + "read them: the socket's receive buffer was full (Linux only)", drops::count);
             httpAddress = http.start(config.bind(), config.httpPort());
         } catch (Exception e) {
             close();

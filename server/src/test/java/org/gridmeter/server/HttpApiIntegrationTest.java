@@ -259,6 +259,7 @@ class HttpApiIntegrationTest {
         String metrics = server.get("/metrics").body();
         assertThat(metrics).contains("gridmeter_datagrams_received_total 2.0",
                 "gridmeter_datagrams_rejected_total{reason=\"too_short\"} 1.0",
-                "gridmeter_readings_stored_total 1.0", "gridmeter_http_requests_seconds_count{");
+                "gridmeter_readings_stored_total 1.0", "gridmeter_http_requests_seconds_count{",
+                "gridmeter_datagrams_dropped_kernel_total 0.0");
     }
 }

@@ -6,9 +6,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +21,8 @@ import java.util.function.Supplier;
  */
 public final class ServerMetrics {
 
+    /** What function counters read from: Micrometer holds their objects weakly, so they are held here. */
+    private final List<Object> held = new CopyOnWriteArrayList<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
     private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
@@ -83,6 +88,12 @@ public final class ServerMetrics {
     /** Datagrams dropped for any reason so far. */
     public long rejectedTotal() {
         return rejected.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Registers a counter kept elsewhere, read when scraped. */
+    public void counter(String name, String description, LongSupplier value) {
+        held.add(value);
+        FunctionCounter.builder(name, value, v -> v.getAsLong()).description(description).register(registry);
     }
 
     /** Registers a gauge read when scraped (queue depth, users, ...). */
