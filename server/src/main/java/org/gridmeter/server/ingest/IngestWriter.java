@@ -69,6 +69,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     }
 
     private static final long TICK_NANOS = 1_000_000_000L;
+    /** Committed readings waiting for a merge beyond which merging goes before new readings (~60 MB packed). */
+    private static final int MERGE_BACKLOG = 1_000_000;
+    private long lastMergeStepNanos;
     /** Time between periodic checkpoints; a tuning knob (longer: fewer writes, longer replay after a crash). */
     private static final long CHECKPOINT_NANOS = Long.getLong("gridmeter.checkpoint.interval.ms", 1_000) * 1_000_000;
     private long nextCheckpoint = System.nanoTime() + CHECKPOINT_NANOS;
@@ -238,7 +241,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         List<Object> drained = new ArrayList<>(DRAIN);
         while (running || !queue.isEmpty()) {
             try {
-                Object first = transactionStart < 0 ? queue.poll(100, TimeUnit.MILLISECONDS)
+                Object first = store.mergeDue(System.nanoTime()) ? queue.poll() // merge work waits: don't sleep
+                        : transactionStart < 0 ? queue.poll(100, TimeUnit.MILLISECONDS)
                         : queue.poll(Math.max(0, transactionStart + flushAfterNanos - System.nanoTime()),
                                 TimeUnit.NANOSECONDS);
                 if (first != null) {
@@ -286,18 +290,29 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
 
     /**
      * One step of merging the reading log into the readings table, when one is due and the open
-     * transaction (if any) has at least half of its time left, so its commit stays on time.
+     * transaction (if any) has time left for it (twice the last step's time), so its commit stays
+     * on time. When more than {@value #MERGE_BACKLOG} committed readings wait, merging goes first:
+     * the open transaction commits now and the step runs anyway, so new readings wait in the queue
+     * (and overflow it, counted) rather than pile up in memory.
      */
     private void mergeStep() throws SQLException {
         long now = System.nanoTime();
-        if (!store.mergeDue(now) || transactionStart >= 0 && now - transactionStart > flushAfterNanos / 2) {
+        if (!store.mergeDue(now)) {
             return;
+        }
+        if (transactionStart >= 0 && transactionStart + flushAfterNanos - now < 2 * lastMergeStepNanos) {
+            if (store.readingsWaiting() <= MERGE_BACKLOG) {
+                return;
+            }
+            commit();
+            now = System.nanoTime();
         }
         if (transactionStart < 0) {
             transactionStart = now;
         }
         store.mergeStep();
-        metrics.mergeTime.record(System.nanoTime() - now, TimeUnit.NANOSECONDS);
+        lastMergeStepNanos = System.nanoTime() - now;
+        metrics.mergeTime.record(lastMergeStepNanos, TimeUnit.NANOSECONDS);
     }
 
     private void handle(Object task) throws SQLException {
