@@ -415,20 +415,27 @@ final class ReadingLog {
 
     /** The readings of one log row's payload, in the order they were logged. */
     static List<LoggedReading> decode(byte[] payload) {
+        return decode(payload, -1, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * The readings of one log row's payload of meter {@code meterId} (any meter if negative) with
+     * {@code fromMillis <= ts < toMillis}, in the order they were logged; others are skipped
+     * without being decoded.
+     */
+    static List<LoggedReading> decode(byte[] payload, long meterId, long fromMillis, long toMillis) {
         ByteBuffer b = ByteBuffer.wrap(payload);
-        List<LoggedReading> readings = new ArrayList<>(payload.length / PACKED_BYTES);
-        while (b.remaining() >= PACKED_BYTES) {
-            long meterId = b.getLong();
-            long ts = b.getLong();
-            long energy = b.getLong();
-            int power = b.getInt();
-            long seq = b.getLong();
-            long exported = b.getLong();
-            long delta = b.getLong();
-            ReadingKind kind = ReadingKind.ofCode(b.get());
-            long from = b.getLong();
-            readings.add(new LoggedReading(meterId, new StoredReading(ts, energy, power == NO_POWER ? null : power,
-                    seq, exported, delta, kind, from)));
+        List<LoggedReading> readings = new ArrayList<>(meterId < 0 ? payload.length / PACKED_BYTES : 4);
+        for (int at = 0; at + PACKED_BYTES <= payload.length; at += PACKED_BYTES) {
+            long meter = b.getLong(at);
+            long ts = b.getLong(at + 8);
+            if (meterId >= 0 && meter != meterId || ts < fromMillis || ts >= toMillis) {
+                continue;
+            }
+            int power = b.getInt(at + 24);
+            readings.add(new LoggedReading(meter, new StoredReading(ts, b.getLong(at + 16),
+                    power == NO_POWER ? null : power, b.getLong(at + 28), b.getLong(at + 36), b.getLong(at + 44),
+                    ReadingKind.ofCode(b.get(at + 52)), b.getLong(at + 53))));
         }
         return readings;
     }

@@ -62,11 +62,8 @@ public final class ReadingQueries implements AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log ORDER BY id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1))) {
-                        long ts = logged.reading().timestampMillis();
-                        if (logged.meterId() == meterId && ts >= fromMillis && ts < toMillis) {
-                            rows.putIfAbsent(ts, logged.reading());
-                        }
+                    for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, fromMillis, toMillis)) {
+                        rows.putIfAbsent(logged.reading().timestampMillis(), logged.reading());
                     }
                 }
             }
