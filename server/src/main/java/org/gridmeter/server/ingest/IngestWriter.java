@@ -241,7 +241,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         List<Object> drained = new ArrayList<>(DRAIN);
         while (running || !queue.isEmpty()) {
             try {
-                Object first = store.mergeDue(System.nanoTime()) ? queue.poll() // merge work waits: don't sleep
+                Object first = mergeMayRun(System.nanoTime()) ? queue.poll() // merge work waits: don't sleep
                         : transactionStart < 0 ? queue.poll(100, TimeUnit.MILLISECONDS)
                         : queue.poll(Math.max(0, transactionStart + flushAfterNanos - System.nanoTime()),
                                 TimeUnit.NANOSECONDS);
@@ -297,14 +297,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
      */
     private void mergeStep() throws SQLException {
         long now = System.nanoTime();
-        if (!store.mergeDue(now)) {
+        if (!mergeMayRun(now)) {
             return;
         }
         if (transactionStart >= 0 && transactionStart + flushAfterNanos - now < 2 * lastMergeStepNanos) {
-            if (store.readingsWaiting() <= MERGE_BACKLOG) {
-                return;
-            }
-            commit();
+            commit(); // the backlog goes first
             now = System.nanoTime();
         }
         if (transactionStart < 0) {
@@ -313,6 +310,12 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         store.mergeStep();
         lastMergeStepNanos = System.nanoTime() - now;
         metrics.mergeTime.record(lastMergeStepNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean mergeMayRun(long now) {
+        return store.mergeDue(now) && (transactionStart < 0
+                || transactionStart + flushAfterNanos - now >= 2 * lastMergeStepNanos
+                || store.readingsWaiting() > MERGE_BACKLOG);
     }
 
     private void handle(Object task) throws SQLException {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.server.usage.ReadingKind;
@@ -359,14 +360,14 @@ final class ReadingLog {
                     order[k] = (int) (keys[k] & 0xFF_FFFF);
                 }
             } else {
-                sortRange(0, size, java.util.Comparator.comparingLong(i -> meter[i]));
+                sortRange(0, size, Comparator.comparingLong(i -> meter[i]));
             }
             int start = 0;
             for (int k = 1; k <= size; k++) {
                 if (k == size || meter[order[k]] != meter[order[start]]) {
                     for (int j = start + 1; j < k; j++) {
                         if (ts[order[j]] < ts[order[j - 1]]) {
-                            sortRange(start, k, java.util.Comparator.comparingLong(i -> ts[i]));
+                            sortRange(start, k, Comparator.comparingLong(i -> ts[i]));
                             break;
                         }
                     }
@@ -376,7 +377,7 @@ final class ReadingLog {
             return this;
         }
 
-        private void sortRange(int from, int to, java.util.Comparator<Integer> by) {
+        private void sortRange(int from, int to, Comparator<Integer> by) {
             Integer[] range = new Integer[to - from];
             for (int k = from; k < to; k++) {
                 range[k - from] = order[k];

@@ -1,5 +1,6 @@
 package org.gridmeter.server.usage;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,8 +34,8 @@ public final class Rollups implements ConsumptionListener {
                 }
             }
             if (size == starts.length) {
-                starts = java.util.Arrays.copyOf(starts, size * 2);
-                mwh = java.util.Arrays.copyOf(mwh, size * 2);
+                starts = Arrays.copyOf(starts, size * 2);
+                mwh = Arrays.copyOf(mwh, size * 2);
             }
             starts[size] = start;
             mwh[size++] = part;
