@@ -63,9 +63,15 @@ curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP/usuario/cadastro/" \
     -H "Authorization: Bearer bench-admin-token-0123456789" -d '{"id": 1, "nome": "bench", "endereco": "x"}'
 java -cp "$BENCH" org.gridmeter.bench.HelloServer "$HELLO" >"$WORK/hello.log" 2>&1 &
 hello_pid=$!
-sleep 2
+until curl -s -o /dev/null "http://127.0.0.1:$HELLO/"; do sleep 0.1; done
+# HTTP is measured on a quiet server: the writer has merged what the ingest run left (at most ~60 s)
+for _ in $(seq 1 60); do
+    curl -s "http://127.0.0.1:$HTTP/metrics" | grep -q '^gridmeter_store_readings_unmerged 0.0' && break
+    sleep 1
+done
 http_row() {
     local name=$1 url=$2 out
+    wrk -t2 -c50 -d3s "$url" >/dev/null # warm-up, the same for every row
     out=$(wrk -t2 -c50 -d10s --latency "$url")
     printf '%-44s %10s req/s  p50 %8s  p99 %8s\n' "$name" "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" \
         "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
