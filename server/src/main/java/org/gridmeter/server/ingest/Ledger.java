@@ -24,6 +24,12 @@ import org.gridmeter.server.users.UserDirectory;
  */
 final class Ledger {
 
+    /**
+     * A commit that changed at most this many meters is a checkpoint anyway: it costs little, and
+     * readers (rollups, open invoices) then see every commit at once under light load.
+     */
+    private static final int SMALL_CHECKPOINT = 256;
+
     private final SqliteStore store;
     private final UsageRecorder recorder;
     private final Rollups rollups;
@@ -32,11 +38,6 @@ final class Ledger {
     private final LiveMeters meters;
     private final UserDirectory users;
     private final LiveEvents events;
-    /**
-     * A commit that changed at most this many meters is a checkpoint anyway: it costs little, and
-     * readers (rollups, open invoices) then see every commit at once under light load.
-     */
-    private static final int SMALL_CHECKPOINT = 256;
     /** The open transaction holds changes a replay could not redo: it must be a checkpoint. */
     private boolean checkpointWanted;
 
@@ -120,7 +121,8 @@ final class Ledger {
      * saves every state changed since the last one in it. Returns whether it is one.
      */
     boolean beforeCommit(boolean checkpointDue) throws SQLException {
-        if (!checkpointDue && !checkpointWanted && !store.readingsDirect() && recorder.dirtyCount() > SMALL_CHECKPOINT) {
+        boolean must = checkpointWanted || store.readingsDirect();
+        if (!must && !checkpointDue && recorder.dirtyCount() > SMALL_CHECKPOINT) {
             return false;
         }
         store.saveStates(recorder.drainDirty());
