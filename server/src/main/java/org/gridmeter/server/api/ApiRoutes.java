@@ -56,7 +56,7 @@ public final class ApiRoutes {
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)
-                .get("/metrics", saude::metrics)
+                .getBlocking("/metrics", saude::metrics) // reads /proc (kernel drops): not on the event loop
                 .build();
     }
 }
