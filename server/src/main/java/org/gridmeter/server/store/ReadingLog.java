@@ -41,12 +41,22 @@ import org.gridmeter.server.usage.StoredReading;
 final class ReadingLog {
 
     static final String COLUMNS = "meter_id, ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts";
-    /** Bytes of one packed reading: meter, ts, energy, power, seq, exported, delta, from (8 each but power: 4), kind (1). */
-    static final int PACKED_BYTES = 7 * 8 + 4 + 1;
+    /** Where each field of a packed reading starts, in the order {@link #encode} writes them. */
+    private static final int AT_METER = 0;
+    private static final int AT_TS = 8;
+    private static final int AT_ENERGY = 16;
+    private static final int AT_POWER = 24;
+    private static final int AT_SEQ = 28;
+    private static final int AT_EXPORTED = 36;
+    private static final int AT_DELTA = 44;
+    private static final int AT_KIND = 52;
+    private static final int AT_FROM = 53;
+    /** Bytes of one packed reading. */
+    static final int PACKED_BYTES = AT_FROM + 8;
     private static final int NO_POWER = Integer.MIN_VALUE;
 
-    /** Hard cap on readings waiting for a merge (memory: about 100 bytes each); also the sort key's room. */
-    static final int MAX_UNMERGED = 1 << 20;
+    /** A merge starts once this many committed readings wait, however young (~30 MB packed). */
+    static final int MERGE_AT = 1 << 19;
 
     private final Connection connection;
     private final PreparedStatement insertReading;
@@ -138,7 +148,7 @@ final class ReadingLog {
     /** Whether a merge step is due: one is under way, or readings have waited long enough, or too many wait. */
     boolean mergeDue(long nowNanos) {
         return merging != null || !unmerged.isEmpty()
-                && (nowNanos - oldestUnmergedNanos >= mergeAfterNanos || unmergedCount >= MAX_UNMERGED / 2);
+                && (nowNanos - oldestUnmergedNanos >= mergeAfterNanos || unmergedCount >= MERGE_AT);
     }
 
     /**
@@ -323,18 +333,17 @@ final class ReadingLog {
             int i = 0;
             for (byte[] p : payloads) {
                 ByteBuffer b = ByteBuffer.wrap(p);
-                while (b.remaining() >= PACKED_BYTES) {
-                    c.meter[i] = b.getLong();
-                    c.ts[i] = b.getLong();
-                    c.energy[i] = b.getLong();
-                    c.power[i] = b.getInt();
-                    c.seq[i] = b.getLong();
-                    c.exported[i] = b.getLong();
-                    c.delta[i] = b.getLong();
-                    c.kind[i] = b.get();
-                    c.from[i] = b.getLong();
+                for (int at = 0; at + PACKED_BYTES <= p.length; at += PACKED_BYTES, i++) {
+                    c.meter[i] = b.getLong(at + AT_METER);
+                    c.ts[i] = b.getLong(at + AT_TS);
+                    c.energy[i] = b.getLong(at + AT_ENERGY);
+                    c.power[i] = b.getInt(at + AT_POWER);
+                    c.seq[i] = b.getLong(at + AT_SEQ);
+                    c.exported[i] = b.getLong(at + AT_EXPORTED);
+                    c.delta[i] = b.getLong(at + AT_DELTA);
+                    c.kind[i] = b.get(at + AT_KIND);
+                    c.from[i] = b.getLong(at + AT_FROM);
                     c.order[i] = i;
-                    i++;
                 }
             }
             return c;
@@ -428,15 +437,15 @@ final class ReadingLog {
         ByteBuffer b = ByteBuffer.wrap(payload);
         List<LoggedReading> readings = new ArrayList<>(meterId < 0 ? payload.length / PACKED_BYTES : 4);
         for (int at = 0; at + PACKED_BYTES <= payload.length; at += PACKED_BYTES) {
-            long meter = b.getLong(at);
-            long ts = b.getLong(at + 8);
+            long meter = b.getLong(at + AT_METER);
+            long ts = b.getLong(at + AT_TS);
             if (meterId >= 0 && meter != meterId || ts < fromMillis || ts >= toMillis) {
                 continue;
             }
-            int power = b.getInt(at + 24);
-            readings.add(new LoggedReading(meter, new StoredReading(ts, b.getLong(at + 16),
-                    power == NO_POWER ? null : power, b.getLong(at + 28), b.getLong(at + 36), b.getLong(at + 44),
-                    ReadingKind.ofCode(b.get(at + 52)), b.getLong(at + 53))));
+            int power = b.getInt(at + AT_POWER);
+            readings.add(new LoggedReading(meter, new StoredReading(ts, b.getLong(at + AT_ENERGY),
+                    power == NO_POWER ? null : power, b.getLong(at + AT_SEQ), b.getLong(at + AT_EXPORTED),
+                    b.getLong(at + AT_DELTA), ReadingKind.ofCode(b.get(at + AT_KIND)), b.getLong(at + AT_FROM))));
         }
         return readings;
     }

@@ -190,19 +190,16 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     /**
      * Puts every waiting reading into the readings table now, in the open transaction, which must
-     * then be a {@link #checkpoint}: for tools that fill a store directly, without the writer.
+     * then be a {@link #checkpoint}: before any query or change of readings on the write
+     * connection, and for tools that fill a store directly, without the writer.
      */
     public void mergeReadings() {
-        mergeLog();
-    }
-
-    private void mergeLog() {
         run(readingLog::mergeAll);
     }
 
     @Override
     public void reclassify(long meterId, ConsumptionChain.Decision d) {
-        mergeLog();
+        mergeReadings();
         run(() -> {
             reclassify.setLong(1, d.deltaMwh());
             reclassify.setInt(2, d.kind().code());
@@ -215,7 +212,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public StoredReading find(long meterId, long timestampMillis) {
-        mergeLog();
+        mergeReadings();
         return query(() -> {
             findReading.setLong(1, meterId);
             findReading.setLong(2, timestampMillis);
@@ -225,7 +222,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public StoredReading lastNormalBefore(long meterId, long timestampMillis) {
-        mergeLog();
+        mergeReadings();
         return query(() -> {
             lastNormalBefore.setLong(1, meterId);
             lastNormalBefore.setLong(2, timestampMillis);
@@ -235,7 +232,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
-        mergeLog();
+        mergeReadings();
         return query(() -> {
             readingsAfter.setLong(1, meterId);
             readingsAfter.setLong(2, timestampMillis);
@@ -257,7 +254,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public int deleteBefore(long meterId, long timestampMillis) {
-        mergeLog();
+        mergeReadings();
         return query(() -> {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM readings WHERE meter_id = ? AND ts < ?")) {
                 ps.setLong(1, meterId);
@@ -340,7 +337,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     /** Deletes the user with its readings, state and events; {@code null} if no such user. */
     public DeletedUser deleteUser(long id) throws SQLException {
-        mergeLog();
+        mergeReadings();
         User user = null;
         for (User u : loadUser(id)) {
             user = u;
