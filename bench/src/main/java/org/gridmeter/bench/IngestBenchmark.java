@@ -125,7 +125,7 @@ public class IngestBenchmark {
                 java.math.BigDecimal.valueOf(5), java.math.BigDecimal.valueOf(100), Duration.ofMinutes(1)),
                 Clock.systemUTC(), List.of());
         recorder = new UsageRecorder(store, new ConsumptionListeners(List.of(rollups, biller, alerts)), new LiveMeters(),
-                id -> true, Clock.systemUTC(), METERS, List.of());
+                id -> true, Clock.systemUTC(), METERS, java.time.Duration.ofDays(400), List.of());
         this.rollups = rollups;
     }
 

@@ -42,7 +42,7 @@ public final class RangeQueryBench {
             try (SqliteStore store = SqliteStore.open(dir)) {
                 Rollups rollups = new Rollups();
                 UsageRecorder recorder = new UsageRecorder(store, rollups, new LiveMeters(), id -> true,
-                        Clock.systemUTC(), 10, List.of());
+                        Clock.systemUTC(), 10, java.time.Duration.ofDays(400), List.of());
                 long n = 0;
                 for (long t = start; t < end; t += 5000, n++) {
                     recorder.record(1, List.of(new Reading(n, t, n * 1389, 1000)));

@@ -37,7 +37,7 @@ public final class StartupBench {
             try (SqliteStore store = SqliteStore.open(dir)) {
                 UsageRecorder recorder = new UsageRecorder(store, org.gridmeter.server.usage.ConsumptionListener.NONE,
                         new LiveMeters(), id -> true, Clock.systemUTC(),
-                        meters, List.of());
+                        meters, java.time.Duration.ofDays(400), List.of());
                 long done = 0;
                 for (long i = 0; i < perMeter; i++) {
                     for (int m = 1; m <= meters; m++) {

@@ -84,6 +84,23 @@ class MeterSimulatorTest {
     }
 
     @Test
+    void readingsTheServerRefusesAreNotResentForever() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"), "--retention", "1d")) {
+            server.register(1);
+            // hourly readings from 35.5 h ago (the first at -34.5 h): 11 are older than the server keeps (too_old)
+            JsonNode report = fleet(server, "1-1", "--start", "-2130m", "--speed", "36000", "--interval", "1h",
+                    "--count", "30", "--seed", "2");
+
+            JsonNode meter = report.get("1");
+            assertThat(meter.get("refused").asLong()).isEqualTo(11);
+            assertThat(meter.get("acked").asLong()).isEqualTo(19);
+            assertThat(total(server, "1")).as("the first stored reading counts from zero")
+                    .isEqualByComparingTo(meter.get("kwh").decimalValue());
+            assertThat(server.getJson("/usuario/consumo/?id=1").get("consumo")).hasSize(19);
+        }
+    }
+
+    @Test
     void legacyMetersAreStoredLikeTheOriginals() throws Exception {
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
             server.register(7);

@@ -100,7 +100,7 @@ final class MeterCommand implements Callable<MeterOptions> {
     Duration duration;
 
     @Option(names = "--report", paramLabel = "FILE",
-            description = "On exit, write {\"<id>\": {\"kwh\", \"sent\", \"acked\"}} as JSON to FILE.")
+            description = "On exit, write {\"<id>\": {\"kwh\", \"sent\", \"acked\", \"refused\"}} as JSON to FILE.")
     Path report;
 
     @Override

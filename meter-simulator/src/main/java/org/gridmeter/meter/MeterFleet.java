@@ -23,8 +23,10 @@ import org.gridmeter.protocol.Ack;
 import org.gridmeter.protocol.DecodeResult;
 import org.gridmeter.protocol.Integrity;
 import org.gridmeter.protocol.LegacyDatagramCodec;
+import org.gridmeter.protocol.MessageType;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.protocol.ReadingBatch;
+import org.gridmeter.protocol.Refusal;
 import org.gridmeter.protocol.V1Codec;
 import org.gridmeter.protocol.Wire;
 
@@ -203,7 +205,7 @@ final class MeterFleet {
             }
             long wait = meter.resendAfterNanos;
             meter.resendAfterNanos = Math.min(SimMeter.MAX_RESEND_NANOS, wait * 2);
-            // a prefix of the backlog: every unacknowledged reading within the batch's sequence range is in it
+            // the oldest unacknowledged readings, in the order they were taken (ACKs may leave holes)
             List<Reading> batch = new ArrayList<>(RESEND_BATCH);
             List<SimMeter.Unacked> resent = new ArrayList<>(RESEND_BATCH);
             for (SimMeter.Unacked u : meter.unacked) {
@@ -244,6 +246,7 @@ final class MeterFleet {
         });
     }
 
+    /** Reads every ACK and refusal waiting on the socket and applies it to its meter. */
     private void receiveAcks() throws IOException {
         while (true) {
             ackBuffer.clear();
@@ -251,17 +254,23 @@ final class MeterFleet {
                 return;
             }
             ackBuffer.flip();
-            DecodeResult<Ack> result = V1Codec.decodeAck(ackBuffer, key);
-            if (result instanceof DecodeResult.Ok<Ack> ok) {
+            MessageType type = V1Codec.replyType(ackBuffer);
+            if (type == MessageType.ACK && V1Codec.decodeAck(ackBuffer, key) instanceof DecodeResult.Ok<Ack> ok) {
                 SimMeter meter = meters.get(ok.value().meterId());
                 if (meter != null) {
                     meter.acknowledge(ok.value());
+                }
+            } else if (type == MessageType.REFUSAL
+                    && V1Codec.decodeRefusal(ackBuffer, key) instanceof DecodeResult.Ok<Refusal> ok) {
+                SimMeter meter = meters.get(ok.value().meterId());
+                if (meter != null) {
+                    meter.refused(ok.value());
                 }
             }
         }
     }
 
-    /** {@code {"<id>": {"kwh", "sent", "acked"}}}: what each meter ended with (the ground truth). */
+    /** {@code {"<id>": {"kwh", "sent", "acked", "refused"}}}: what each meter ended with (the ground truth). */
     Map<String, Map<String, Object>> report() {
         Map<String, Map<String, Object>> report = new LinkedHashMap<>();
         for (SimMeter m : meters.values()) {
@@ -269,6 +278,7 @@ final class MeterFleet {
             entry.put("kwh", java.math.BigDecimal.valueOf(m.energyMwh, 6));
             entry.put("sent", m.generated);
             entry.put("acked", m.acked);
+            entry.put("refused", m.refused);
             report.put(Long.toString(m.id), entry);
         }
         return report;
@@ -277,8 +287,9 @@ final class MeterFleet {
     void printSummary(PrintWriter out) {
         if (meters.size() <= 10) {
             for (SimMeter m : meters.values()) {
-                out.printf("meter %d: final cumulative %s kWh (readings sent %d, acknowledged %d)%n", m.id,
-                        java.math.BigDecimal.valueOf(m.energyMwh, 6).toPlainString(), m.generated, m.acked);
+                out.printf("meter %d: final cumulative %s kWh (readings sent %d, acknowledged %d%s)%n", m.id,
+                        java.math.BigDecimal.valueOf(m.energyMwh, 6).toPlainString(), m.generated, m.acked,
+                        m.refused == 0 ? "" : ", refused by the server " + m.refused);
             }
         }
         long total = meters.values().stream().mapToLong(m -> m.energyMwh).sum();

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Random;
 import org.gridmeter.protocol.Ack;
 import org.gridmeter.protocol.Reading;
+import org.gridmeter.protocol.Refusal;
 
 /** One simulated meter's state. Used by the fleet's single thread only (the status line reads a few fields). */
 final class SimMeter {
@@ -22,6 +23,8 @@ final class SimMeter {
     long nextDueMillis;
     long generated;
     long acked;
+    /** Readings the server refused for good (a conflicting value, too old): never resent. */
+    long refused;
     long givenUp;
     volatile double watts;
     final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
@@ -43,6 +46,15 @@ final class SimMeter {
             unacked.removeFirst();
             givenUp++;
         }
+    }
+
+    /** Drops the readings the server refused for good; returns how many. */
+    int refused(Refusal refusal) {
+        int before = unacked.size();
+        unacked.removeIf(u -> refusal.covers(u.reading().sequence()));
+        int removed = before - unacked.size();
+        refused += removed;
+        return removed;
     }
 
     /** Drops the readings the ACK covers; returns how many it acknowledged. */

@@ -1,23 +1,33 @@
 package org.gridmeter.protocol;
 
+import java.util.List;
+
 /**
- * An acknowledgement: the readings of meter {@code meterId} with sequence numbers
- * {@code firstSequence..lastSequence} (inclusive, unsigned 32-bit) are stored.
+ * An acknowledgement: the readings of meter {@code meterId} with sequence numbers in {@code ranges}
+ * are durably stored (PROTOCOL.md 1.5 says exactly which readings that covers).
  */
-public record Ack(long meterId, long firstSequence, long lastSequence) {
+public record Ack(long meterId, List<SequenceRange> ranges) {
 
     public Ack {
-        if (meterId < 1 || meterId > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("meterId: " + meterId + " (expected: 1..4294967295)");
+        MeterIds.check(meterId);
+        ranges = List.copyOf(ranges);
+        if (ranges.isEmpty() || ranges.size() > Wire.MAX_RANGES) {
+            throw new IllegalArgumentException("ranges: " + ranges.size() + " (expected: 1.." + Wire.MAX_RANGES + ")");
         }
-        if (firstSequence < 0 || lastSequence > 0xFFFF_FFFFL || firstSequence > lastSequence) {
-            throw new IllegalArgumentException("sequence range: " + firstSequence + ".." + lastSequence
-                    + " (expected: 0 <= first <= last <= 4294967295)");
-        }
+    }
+
+    /** An ACK of the single range {@code first..last}. */
+    public Ack(long meterId, long first, long last) {
+        this(meterId, List.of(new SequenceRange(first, last)));
     }
 
     /** Whether this ACK covers the given sequence number. */
     public boolean covers(long sequence) {
-        return sequence >= firstSequence && sequence <= lastSequence;
+        for (SequenceRange r : ranges) {
+            if (r.covers(sequence)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -5,7 +5,9 @@ public enum MessageType {
     /** Meter to server: 1..N readings of one meter. */
     READINGS((byte) 0x01),
     /** Server to meter: sequence ranges of readings that are stored. */
-    ACK((byte) 0x02);
+    ACK((byte) 0x02),
+    /** Server to meter: sequence ranges of readings the server will never store, and why. */
+    REFUSAL((byte) 0x03);
 
     private final byte byteValue;
 
@@ -22,6 +24,7 @@ public enum MessageType {
         return switch (value) {
             case 0x01 -> READINGS;
             case 0x02 -> ACK;
+            case 0x03 -> REFUSAL;
             default -> null;
         };
     }

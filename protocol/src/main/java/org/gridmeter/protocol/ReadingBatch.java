@@ -13,9 +13,7 @@ import java.util.List;
 public record ReadingBatch(long meterId, List<Reading> readings, Integrity integrity, boolean ackRequested) {
 
     public ReadingBatch {
-        if (meterId < 1 || meterId > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("meterId: " + meterId + " (expected: 1..4294967295)");
-        }
+        MeterIds.check(meterId);
         readings = List.copyOf(readings);
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("readings: empty (expected: at least one)");

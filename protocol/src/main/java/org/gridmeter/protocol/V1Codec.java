@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes and decodes version-1 datagrams (readings and ACKs). Pure functions over
+ * Encodes and decodes version-1 datagrams (readings, ACKs and refusals). Pure functions over
  * {@link ByteBuffer}s in big-endian order; decoding reads absolutely from the buffer's position to
  * its limit and never moves them. Thread-safe.
  */
@@ -18,6 +18,9 @@ public final class V1Codec {
     public static final int MIN_READINGS_SIZE = HEADER_SIZE + READING_SIZE + CRC_SIZE;
     /** Smallest valid ACK datagram: header, one range, CRC. */
     public static final int MIN_ACK_SIZE = HEADER_SIZE + ACK_RANGE_SIZE + CRC_SIZE;
+    /** The largest ACK or refusal: header, reason byte, {@link Wire#MAX_RANGES} ranges, a tag. */
+    public static final int MAX_REPLY_SIZE = HEADER_SIZE + 1 + MAX_RANGES * ACK_RANGE_SIZE + TAG_SIZE;
+
 
     private V1Codec() {
     }
@@ -122,61 +125,137 @@ public final class V1Codec {
     }
 
     /**
-     * Writes an ACK at {@code out}'s position and advances it.
+     * Writes an ACK at {@code out}'s position and advances it: every range of {@code ack}, in order.
      *
      * @param key the meter's key to authenticate the ACK with, or {@code null} for a CRC-32C trailer
      * @return the number of bytes written
      */
     public static int encodeAck(Ack ack, byte[] key, ByteBuffer out) {
-        requireBigEndian(out);
-        int flags = key != null ? FLAG_AUTH : 0;
-        int start = out.position();
-        putHeader(out, MessageType.ACK, flags, 1, ack.meterId());
-        out.putInt((int) ack.firstSequence());
-        out.putInt((int) ack.lastSequence());
-        putTrailer(out, start, flags, key);
-        return out.position() - start;
+        return encodeReply(MessageType.ACK, ack.meterId(), null, ack.ranges(), key, out);
     }
 
     /** Encodes an ACK into a new array of exactly the datagram's length. */
     public static byte[] encodeAck(Ack ack, byte[] key) {
-        return toArray(ByteBuffer.allocate(MIN_ACK_SIZE + TAG_SIZE), buf -> encodeAck(ack, key, buf));
+        return toArray(ByteBuffer.allocate(MAX_DATAGRAM_SIZE), buf -> encodeAck(ack, key, buf));
+    }
+
+    /** Writes a refusal at {@code out}'s position and advances it; see {@link #encodeAck(Ack, byte[], ByteBuffer)}. */
+    public static int encodeRefusal(Refusal refusal, byte[] key, ByteBuffer out) {
+        return encodeReply(MessageType.REFUSAL, refusal.meterId(), refusal.reason(), refusal.ranges(), key, out);
+    }
+
+    /** Encodes a refusal into a new array of exactly the datagram's length. */
+    public static byte[] encodeRefusal(Refusal refusal, byte[] key) {
+        return toArray(ByteBuffer.allocate(MAX_DATAGRAM_SIZE), buf -> encodeRefusal(refusal, key, buf));
+    }
+
+    private static int encodeReply(MessageType type, long meterId, RefusalReason reason, List<SequenceRange> ranges,
+            byte[] key, ByteBuffer out) {
+        requireBigEndian(out);
+        int flags = key != null ? FLAG_AUTH : 0;
+        int start = out.position();
+        putHeader(out, type, flags, ranges.size(), meterId);
+        if (reason != null) {
+            out.put(reason.byteValue());
+        }
+        for (SequenceRange r : ranges) {
+            out.putInt((int) r.first());
+            out.putInt((int) r.last());
+        }
+        putTrailer(out, start, flags, key);
+        return out.position() - start;
     }
 
     /**
-     * Decodes an ACK datagram (the meter's side). Version 1 servers send one range per ACK; further
-     * ranges, if a later server sends them, are ignored here.
+     * The type of a server-to-meter datagram (byte 3), so a meter knows which decoder to call;
+     * {@code null} if it is too short to have one or is not a version-1 datagram.
+     */
+    public static MessageType replyType(ByteBuffer buf) {
+        int base = buf.position();
+        if (buf.remaining() < HEADER_SIZE || (buf.getShort(base + OFFSET_MAGIC) & 0xFFFF) != MAGIC
+                || buf.get(base + OFFSET_VERSION) != VERSION_1) {
+            return null;
+        }
+        return MessageType.valueOf(buf.get(base + OFFSET_TYPE));
+    }
+
+    /**
+     * Decodes an ACK datagram (the meter's side), with every range it carries.
      *
      * @param key the meter's key, or {@code null} if it has none
      */
     public static DecodeResult<Ack> decodeAck(ByteBuffer buf, byte[] key) {
+        DecodeResult<Reply> reply = decodeReply(buf, MessageType.ACK, key);
+        if (reply instanceof DecodeResult.Rejected<Reply> r) {
+            return DecodeResult.rejected(r.reason(), r.detail());
+        }
+        Reply ok = reply.orElseThrow();
+        return DecodeResult.ok(new Ack(ok.meterId, ok.ranges));
+    }
+
+    /**
+     * Decodes a refusal datagram (the meter's side).
+     *
+     * @param key the meter's key, or {@code null} if it has none
+     */
+    public static DecodeResult<Refusal> decodeRefusal(ByteBuffer buf, byte[] key) {
+        DecodeResult<Reply> reply = decodeReply(buf, MessageType.REFUSAL, key);
+        if (reply instanceof DecodeResult.Rejected<Reply> r) {
+            return DecodeResult.rejected(r.reason(), r.detail());
+        }
+        Reply ok = reply.orElseThrow();
+        return DecodeResult.ok(new Refusal(ok.meterId, ok.reason, ok.ranges));
+    }
+
+    /** What ACKs and refusals share. */
+    private record Reply(long meterId, RefusalReason reason, List<SequenceRange> ranges) {
+    }
+
+    private static DecodeResult<Reply> decodeReply(ByteBuffer buf, MessageType type, byte[] key) {
         requireBigEndian(buf);
         int base = buf.position();
         int length = buf.remaining();
-        DecodeResult<Ack> header = checkHeader(buf, MessageType.ACK, MIN_ACK_SIZE);
+        int reasonSize = type == MessageType.REFUSAL ? 1 : 0;
+        DecodeResult<Reply> header = checkHeader(buf, type, MIN_ACK_SIZE + reasonSize);
         if (header != null) {
             return header;
         }
         int flags = buf.get(base + OFFSET_FLAGS) & 0xFF;
         int count = buf.get(base + OFFSET_COUNT) & 0xFF;
-        int expected = HEADER_SIZE + count * ACK_RANGE_SIZE + trailerSize(flags);
+        int expected = HEADER_SIZE + reasonSize + count * ACK_RANGE_SIZE + trailerSize(flags);
         if (count == 0 || length != expected || (flags & ~FLAG_AUTH) != 0) {
-            return DecodeResult.rejected(RejectReason.LENGTH_MISMATCH, "ACK length: " + length + " with count "
-                    + count + " and flags 0x" + Integer.toHexString(flags) + " (expected: " + HEADER_SIZE
+            return DecodeResult.rejected(RejectReason.LENGTH_MISMATCH, type + " length: " + length + " with count "
+                    + count + " and flags 0x" + Integer.toHexString(flags) + " (expected: " + (HEADER_SIZE + reasonSize)
                     + " + count * " + ACK_RANGE_SIZE + " + " + trailerSize(flags) + ", count >= 1, flags 0 or 1)");
         }
         long meterId = Integer.toUnsignedLong(buf.getInt(base + OFFSET_METER_ID));
-        DecodeResult<Ack> integrity = checkTrailer(buf, flags, meterId, id -> key);
+        DecodeResult<Reply> integrity = checkTrailer(buf, flags, meterId, id -> key);
         if (integrity != null) {
             return integrity;
         }
-        long first = Integer.toUnsignedLong(buf.getInt(base + HEADER_SIZE));
-        long last = Integer.toUnsignedLong(buf.getInt(base + HEADER_SIZE + 4));
-        if (meterId == 0 || first > last) {
-            return DecodeResult.rejected(RejectReason.VALUE_OUT_OF_RANGE, "ACK meter " + meterId + " range "
-                    + first + ".." + last + " (expected: meter >= 1, first <= last)");
+        if (meterId == 0) {
+            return DecodeResult.rejected(RejectReason.VALUE_OUT_OF_RANGE, type + " meter id: 0 (expected: 1..4294967295)");
         }
-        return DecodeResult.ok(new Ack(meterId, first, last));
+        RefusalReason reason = null;
+        if (reasonSize == 1) {
+            byte code = buf.get(base + OFFSET_REFUSAL_REASON);
+            reason = RefusalReason.valueOf(code);
+            if (reason == null) {
+                return DecodeResult.rejected(RejectReason.VALUE_OUT_OF_RANGE, "refusal reason: 0x"
+                        + Integer.toHexString(code & 0xFF) + " (expected: 0x01 conflict or 0x02 too_old)");
+            }
+        }
+        List<SequenceRange> ranges = new ArrayList<>(count);
+        for (int i = 0, at = base + HEADER_SIZE + reasonSize; i < count; i++, at += ACK_RANGE_SIZE) {
+            long first = Integer.toUnsignedLong(buf.getInt(at));
+            long last = Integer.toUnsignedLong(buf.getInt(at + 4));
+            if (first > last) {
+                return DecodeResult.rejected(RejectReason.VALUE_OUT_OF_RANGE, type + " range " + i + ": " + first
+                        + ".." + last + " (expected: first <= last; a range never wraps)");
+            }
+            ranges.add(new SequenceRange(first, last));
+        }
+        return DecodeResult.ok(new Reply(meterId, reason, ranges));
     }
 
     /** The header checks shared by every type: size bounds, magic, version, type, flags. */

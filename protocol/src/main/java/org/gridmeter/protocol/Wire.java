@@ -41,6 +41,10 @@ public final class Wire {
 
     // One ACK range: first sequence(4) last sequence(4).
     public static final int ACK_RANGE_SIZE = 8;
+    /** Refusal: the reason byte, after the header and before the ranges. */
+    public static final int OFFSET_REFUSAL_REASON = HEADER_SIZE;
+    /** Most ranges one ACK or refusal carries: (1400 - header - reason byte - tag) / 8. */
+    public static final int MAX_RANGES = (MAX_DATAGRAM_SIZE - HEADER_SIZE - 1 - 16) / 8;
 
     public static final int CRC_SIZE = 4;
     public static final int TAG_SIZE = 16;

@@ -33,11 +33,27 @@ class ProtocolDocumentTest {
         assertThat(python.exitValue()).as("python3 exit status; output:%n%s", output).isZero();
 
         List<String> lines = output.lines().toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(4);
         ReadingBatch plain = V1Codec.decodeReadings(wrap(Datagrams.hex(lines.get(0))), KeyLookup.NONE).orElseThrow();
         ReadingBatch signed = V1Codec.decodeReadings(wrap(Datagrams.hex(lines.get(1))), Datagrams.KEYS).orElseThrow();
         assertThat(plain).isEqualTo(new ReadingBatch(7, List.of(READING), Integrity.CRC32C, false));
         assertThat(signed).isEqualTo(new ReadingBatch(7, List.of(READING), Integrity.HMAC, true));
+        assertThat(lines.get(2)).as("the Python meter reads the Java ACK").isEqualTo(pythonReply("ack", ACK_RANGES));
+        assertThat(lines.get(3)).isEqualTo(pythonReply("refused:conflict", REFUSAL.ranges()));
+    }
+
+    private static final List<SequenceRange> ACK_RANGES = List.of(new SequenceRange(20, 20), new SequenceRange(25, 25),
+            new SequenceRange(30, 30));
+    private static final Refusal REFUSAL = new Refusal(7, RefusalReason.CONFLICT, List.of(new SequenceRange(41, 41)));
+
+    /** How Python prints {@code (kind, 7, [(first, last), ...])}. */
+    private static String pythonReply(String kind, List<SequenceRange> ranges) {
+        StringBuilder text = new StringBuilder("('" + kind + "', 7, [");
+        for (int i = 0; i < ranges.size(); i++) {
+            text.append(i > 0 ? ", " : "").append('(').append(ranges.get(i).first()).append(", ")
+                    .append(ranges.get(i).last()).append(')');
+        }
+        return text.append("])").toString();
     }
 
     @Test
@@ -45,7 +61,7 @@ class ProtocolDocumentTest {
         Map<String, byte[]> dumps = dumps(read());
         long t0 = 1_767_225_600_000L;
 
-        assertThat(dumps).containsOnlyKeys("v1-crc", "v1-hmac", "v1-batch", "ack", "legacy");
+        assertThat(dumps).containsOnlyKeys("v1-crc", "v1-hmac", "v1-batch", "ack", "ack-ranges", "refusal", "legacy");
         assertThat(dumps.get("v1-crc")).isEqualTo(V1Codec.encodeReadings(
                 new ReadingBatch(7, List.of(READING), Integrity.CRC32C, false), null));
         assertThat(dumps.get("v1-hmac")).isEqualTo(V1Codec.encodeReadings(
@@ -55,6 +71,8 @@ class ProtocolDocumentTest {
                 new Reading(1, t0 + 5000, 1_001_667, 1200),
                 new Reading(2, t0 + 10_000, 1_003_334, 1200)), Integrity.CRC32C, false), null));
         assertThat(dumps.get("ack")).isEqualTo(V1Codec.encodeAck(new Ack(7, 40, 42), null));
+        assertThat(dumps.get("ack-ranges")).isEqualTo(V1Codec.encodeAck(new Ack(7, ACK_RANGES), null));
+        assertThat(dumps.get("refusal")).isEqualTo(V1Codec.encodeRefusal(REFUSAL, null));
         assertThat(dumps.get("legacy")).isEqualTo(LegacyDatagramCodec.encode(1, 1_679_320_800L, 12345.6f));
         assertThat(LegacyDatagramCodec.decode(wrap(dumps.get("legacy"))).orElseThrow().readings().get(0).energyMwh())
                 .isEqualTo(1_234_560);

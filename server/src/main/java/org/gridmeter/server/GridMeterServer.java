@@ -73,7 +73,7 @@ public final class GridMeterServer implements AutoCloseable {
                 config.variationKwh(), config.offlineAfter()), clock, store.alerts().loadActive());
         Rollups rollups = new Rollups();
         UsageRecorder recorder = new UsageRecorder(store, new ConsumptionListeners(List.of(rollups, biller, alerts)),
-                meters, users::contains, clock, config.orphanLimit(),
+                meters, users::contains, clock, config.orphanLimit(), config.retention(),
                 store.loadStates().stream().map(MeterState::restore).toList());
         log.info("event=state_loaded users={} meters={} readings={} millis={}", users.size(), meters.size(),
                 meters.totalReadings(), (System.nanoTime() - started) / 1_000_000);

@@ -28,7 +28,7 @@ class HttpApiIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir, "--zone", "America/Sao_Paulo");
+        server = TestServer.start(dir, TestClock.at(T0 + 2 * 3_600_000L), "--zone", "America/Sao_Paulo");
     }
 
     @AfterEach

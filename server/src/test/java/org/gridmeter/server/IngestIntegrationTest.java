@@ -93,17 +93,20 @@ class IngestIntegrationTest {
     }
 
     @Test
-    void legacyDatagramOfThePythonMeterIsStoredInTenthsOfWattHour() {
-        server.register(3);
-        // struct.pack("Iqf", 3, 1700000000, 0.0) + md5, from the original meter (see LegacyDatagramCodecTest)
-        server.send(HexFormat.of().parseHex("030000000000000000f15365000000000000000002cffac30b823e4f9ff975fed4721f22"));
-        server.send(LegacyDatagramCodec.encode(3, 1_700_000_005L, 12345.6f));
-        server.awaitHandled(2);
+    void legacyDatagramOfThePythonMeterIsStoredInTenthsOfWattHour(@TempDir Path other) throws Exception {
+        // the original meter's datagrams are of 2023-11-14, so the server's clock is set just after them
+        try (TestServer legacy = TestServer.start(other, TestClock.at(1_700_000_060_000L))) {
+            legacy.register(3);
+            // struct.pack("Iqf", 3, 1700000000, 0.0) + md5, from the original meter (see LegacyDatagramCodecTest)
+            legacy.send(HexFormat.of().parseHex("030000000000000000f15365000000000000000002cffac30b823e4f9ff975fed4721f22"));
+            legacy.send(LegacyDatagramCodec.encode(3, 1_700_000_005L, 12345.6f));
+            legacy.awaitHandled(2);
 
-        assertThat(server.user(3).get("consumo_total_kwh").decimalValue()).isEqualByComparingTo("1.23456");
-        JsonNode second = TestServer.json(server.get("/usuario/consumo/?id=3")).get("consumo").get(1);
-        assertThat(second.get("potencia_w").asInt()).as("derived from consumption: 1.23456 kWh in 5 s")
-                .isEqualTo(888_883);
+            assertThat(legacy.user(3).get("consumo_total_kwh").decimalValue()).isEqualByComparingTo("1.23456");
+            JsonNode second = TestServer.json(legacy.get("/usuario/consumo/?id=3")).get("consumo").get(1);
+            assertThat(second.get("potencia_w").asInt()).as("derived from consumption: 1.23456 kWh in 5 s")
+                    .isEqualTo(888_883);
+        }
     }
 
     @Test

@@ -24,7 +24,9 @@ class RetentionIntegrationTest {
 
     @Test
     void oldRawReadingsAreDeletedButTheirConsumptionIsKept() throws Exception {
-        long now = System.currentTimeMillis() / 1000 * 1000;
+        // noon UTC: the six hourly readings of three days ago stay within one day
+        long now = Instant.parse("2026-06-15T12:00:00Z").toEpochMilli();
+        TestClock clock = TestClock.at(now);
         List<Reading> readings = new ArrayList<>();
         for (int h = 0; h < 6; h++) {
             readings.add(new Reading(h, now - 3 * DAY + h * 3_600_000L, 1_000_000L * (h + 1), 1000)); // 3 days ago
@@ -33,13 +35,13 @@ class RetentionIntegrationTest {
         String first = Instant.ofEpochMilli(now - 3 * DAY).atOffset(ZoneOffset.UTC).toLocalDate().toString();
         String today = Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC).toLocalDate().toString();
 
-        try (TestServer server = TestServer.start(dir, "--zone", "UTC")) {
+        try (TestServer server = TestServer.start(dir, clock, "--zone", "UTC")) {
             server.register(1);
             server.sendAll(1, readings);
             assertThat(TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo")).hasSize(7);
         }
 
-        try (TestServer server = TestServer.start(dir, "--zone", "UTC", "--retention", "1d")) {
+        try (TestServer server = TestServer.start(dir, clock, "--zone", "UTC", "--retention", "1d")) {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo").size() == 2);
             JsonNode kept = TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo");
@@ -54,7 +56,7 @@ class RetentionIntegrationTest {
 
             server.send(1, new Reading(7, now - 3 * DAY, 11_000_000, 1000)); // before the kept anchor
             await().atMost(Duration.ofSeconds(5)).until(() -> server.server.metrics().readingsTooOld.sum() == 1);
-            server.send(1, new Reading(9, now - 2 * DAY, 8_000_000, 1000)); // after it: a late reading, decided
+            server.send(1, new Reading(9, now - DAY / 2, 8_000_000, 1000)); // within the retention: late, decided
             server.awaitHandled(2);
             server.send(1, new Reading(8, now, 10_500_000, 1000));
             server.awaitHandled(3);

@@ -47,6 +47,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dataDir, String... flags) throws Exception {
+        return start(dataDir, Clock.systemUTC(), flags);
+    }
+
+    /** A server whose wall clock is {@code clock} (a {@link TestClock} lets the test move time). */
+    static TestServer start(Path dataDir, Clock clock, String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0",
                 "--data-dir", dataDir.toString(), "--admin-token", TOKEN));
         args.addAll(List.of(flags));
@@ -56,7 +61,7 @@ final class TestServer implements AutoCloseable {
         if (parsed.config() == null) {
             throw new IllegalArgumentException("bad test flags: " + err);
         }
-        return new TestServer(GridMeterServer.start(parsed.config(), Clock.systemUTC()), dataDir);
+        return new TestServer(GridMeterServer.start(parsed.config(), clock), dataDir);
     }
 
     URI uri(String pathAndQuery) {

@@ -2,10 +2,25 @@ package org.gridmeter.server.ingest;
 
 import java.net.InetSocketAddress;
 import org.gridmeter.protocol.Ack;
+import org.gridmeter.protocol.Refusal;
 
-/** Sends ACK datagrams to meters. Callable from any thread; never blocks. */
+/** Sends ACK and refusal datagrams to meters. Callable from any thread; never blocks. */
 interface AckSink {
 
     /** @param key the meter's key to authenticate the ACK with, or {@code null} for a CRC */
     void send(Ack ack, byte[] key, InetSocketAddress to);
+
+    /** @param key the meter's key to authenticate the refusal with, or {@code null} for a CRC */
+    void send(Refusal refusal, byte[] key, InetSocketAddress to);
+
+    /** Sends nothing (until the UDP side is bound). */
+    AckSink NONE = new AckSink() {
+        @Override
+        public void send(Ack ack, byte[] key, InetSocketAddress to) {
+        }
+
+        @Override
+        public void send(Refusal refusal, byte[] key, InetSocketAddress to) {
+        }
+    };
 }

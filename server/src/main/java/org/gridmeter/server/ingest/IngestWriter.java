@@ -15,6 +15,9 @@ import org.gridmeter.protocol.Ack;
 import org.gridmeter.protocol.Integrity;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.protocol.ReadingBatch;
+import org.gridmeter.protocol.Refusal;
+import org.gridmeter.protocol.RefusalReason;
+import org.gridmeter.protocol.SequenceRange;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
@@ -65,7 +68,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     /** Wakes the writer when it is told to stop; carries no work. */
     private static final Object WAKE_UP = new Object();
 
-    private record PendingAck(Ack ack, byte[] key, InetSocketAddress to) {
+    /** What a meter is told once the transaction commits: an ACK and/or refusals. */
+    private record PendingReply(Ack ack, List<Refusal> refusals, byte[] key, InetSocketAddress to) {
     }
 
     private static final long TICK_NANOS = 1_000_000_000L;
@@ -85,9 +89,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private final ServerMetrics metrics;
     private final long flushAfterNanos;
     private final BlockingQueue<Object> queue;
-    private final List<PendingAck> pendingAcks = new ArrayList<>();
+    private final List<PendingReply> pendingReplies = new ArrayList<>();
     private final Thread thread;
-    private volatile AckSink acks = (ack, key, to) -> { };
+    private volatile AckSink acks = AckSink.NONE;
     private volatile boolean running = true;
     private long transactionStart = -1;
     private int transactionSize;
@@ -334,8 +338,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             metrics.readingsLate.add(outcome.late());
             metrics.readingsOrphanDropped.add(outcome.orphanDropped());
             metrics.readingsTooOld.add(outcome.tooOld());
-            if (r.replyTo() != null && outcome.allKept()) {
-                pendingAcks.add(ackFor(r.batch(), r.replyTo()));
+            if (r.replyTo() != null) {
+                PendingReply reply = replyFor(r.batch(), outcome, r.replyTo());
+                if (reply != null) {
+                    pendingReplies.add(reply);
+                }
             }
         } else {
             commit(); // a command's own commit must not carry half a group of readings with it
@@ -369,15 +376,42 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         command.done().complete(result);
     }
 
-    private PendingAck ackFor(ReadingBatch batch, InetSocketAddress to) {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (Reading r : batch.readings()) {
-            first = Math.min(first, r.sequence());
-            last = Math.max(last, r.sequence());
+    /**
+     * The ACK of exactly the batch's readings that are in the store, and the refusals of those that
+     * never will be (PROTOCOL.md 1.5, 1.6); {@code null} if there is nothing to say (every reading
+     * was dropped for a reason that may pass, such as the orphan limit).
+     */
+    private PendingReply replyFor(ReadingBatch batch, RecordOutcome outcome, InetSocketAddress to) {
+        List<SequenceRange> stored = sequences(batch, outcome::inStore);
+        List<Refusal> refusals = new ArrayList<>(0);
+        for (RefusalReason reason : RefusalReason.values()) {
+            RecordOutcome.Fate fate = switch (reason) {
+                case CONFLICT -> RecordOutcome.Fate.CONFLICT;
+                case TOO_OLD -> RecordOutcome.Fate.TOO_OLD;
+            };
+            List<SequenceRange> refused = sequences(batch, i -> outcome.fate(i) == fate);
+            if (!refused.isEmpty()) {
+                refusals.add(new Refusal(batch.meterId(), reason, refused));
+            }
+        }
+        if (stored.isEmpty() && refusals.isEmpty()) {
+            return null;
         }
         byte[] key = batch.integrity() == Integrity.HMAC ? users.keyFor(batch.meterId()) : null;
-        return new PendingAck(new Ack(batch.meterId(), first, last), key, to);
+        return new PendingReply(stored.isEmpty() ? null : new Ack(batch.meterId(), stored), refusals, key, to);
+    }
+
+    /** The sequence ranges of the batch's readings {@code i} for which {@code which} holds. */
+    private static List<SequenceRange> sequences(ReadingBatch batch, java.util.function.IntPredicate which) {
+        List<Reading> readings = batch.readings();
+        long[] sequences = new long[readings.size()];
+        int count = 0;
+        for (int i = 0; i < readings.size(); i++) {
+            if (which.test(i)) {
+                sequences[count++] = readings.get(i).sequence();
+            }
+        }
+        return SequenceRange.covering(sequences, count);
     }
 
     private void commit() throws SQLException {
@@ -400,11 +434,17 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         transactionStart = -1;
         transactionSize = 0;
         AckSink sink = acks;
-        for (PendingAck a : pendingAcks) {
-            sink.send(a.ack(), a.key(), a.to());
+        for (PendingReply reply : pendingReplies) {
+            if (reply.ack() != null) {
+                sink.send(reply.ack(), reply.key(), reply.to());
+                metrics.acksSent.increment();
+            }
+            for (Refusal refusal : reply.refusals()) {
+                sink.send(refusal, reply.key(), reply.to());
+                metrics.refusalsSent.increment();
+            }
         }
-        metrics.acksSent.add(pendingAcks.size());
-        pendingAcks.clear();
+        pendingReplies.clear();
     }
 
     /**
@@ -416,7 +456,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private void recover(Exception e) {
         log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
                 + "what_to_do=\"check disk space and permissions of the data directory\"", transactionSize, e);
-        pendingAcks.clear();
+        pendingReplies.clear();
         transactionStart = -1;
         transactionSize = 0;
         try {

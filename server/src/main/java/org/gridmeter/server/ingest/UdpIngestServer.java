@@ -10,6 +10,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import org.gridmeter.protocol.Ack;
+import org.gridmeter.protocol.Refusal;
 import org.gridmeter.server.net.Transport;
 import org.gridmeter.protocol.V1Codec;
 import org.gridmeter.protocol.Wire;
@@ -61,13 +62,21 @@ public final class UdpIngestServer implements AckSink, AutoCloseable {
 
     @Override
     public void send(Ack ack, byte[] key, InetSocketAddress to) {
+        send(to, out -> V1Codec.encodeAck(ack, key, out));
+    }
+
+    @Override
+    public void send(Refusal refusal, byte[] key, InetSocketAddress to) {
+        send(to, out -> V1Codec.encodeRefusal(refusal, key, out));
+    }
+
+    private void send(InetSocketAddress to, java.util.function.ToIntFunction<java.nio.ByteBuffer> encoder) {
         Channel ch = channel;
         if (ch == null || !ch.isActive()) {
             return;
         }
-        ByteBuf buf = ch.alloc().buffer(V1Codec.MIN_ACK_SIZE + Wire.TAG_SIZE);
-        int length = V1Codec.encodeAck(ack, key, buf.nioBuffer(0, buf.capacity()));
-        buf.writerIndex(length);
+        ByteBuf buf = ch.alloc().buffer(V1Codec.MAX_REPLY_SIZE);
+        buf.writerIndex(encoder.applyAsInt(buf.nioBuffer(0, buf.capacity())));
         ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
     }
 

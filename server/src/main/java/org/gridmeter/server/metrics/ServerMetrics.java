@@ -41,10 +41,12 @@ public final class ServerMetrics {
     public final LongAdder readingsOrphanDropped = counter("gridmeter.readings.orphan.dropped",
             "Readings of unregistered meters dropped because --orphan-limit meters are kept already");
     public final LongAdder readingsTooOld = counter("gridmeter.readings.too.old",
-            "Readings older than what --retention kept of their meter (nothing left to decide them from)");
+            "Readings older than the --retention window, or than what retention kept of their meter; refused");
     public final LongAdder readingsCommitted = counter("gridmeter.readings.committed",
             "Readings handled (stored, duplicate, conflicting or dropped) in committed transactions");
     public final LongAdder acksSent = counter("gridmeter.acks.sent", "ACK datagrams sent to meters");
+    public final LongAdder refusalsSent = counter("gridmeter.refusals.sent",
+            "Refusal datagrams sent to meters: readings the server will never store (conflict, too_old)");
     public final LongAdder commits = counter("gridmeter.store.commits", "Store transactions committed");
     public final Timer commitTime = Timer.builder("gridmeter.store.commit.duration")
             .description("Time to commit one store transaction").register(registry);

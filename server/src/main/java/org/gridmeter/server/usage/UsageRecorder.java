@@ -1,6 +1,7 @@
 package org.gridmeter.server.usage;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import org.gridmeter.protocol.Reading;
+import org.gridmeter.server.usage.RecordOutcome.Fate;
 
 /**
  * Applies contract section 4 to incoming readings: duplicates change nothing, late readings land
@@ -25,6 +27,8 @@ public final class UsageRecorder {
     private final LongPredicate registered;
     private final Clock clock;
     private final int orphanLimit;
+    /** Readings older than this before now are refused ({@code --retention}). */
+    private final long retentionMillis;
     private final Map<Long, MeterState> states = new HashMap<>();
     private final List<MeterState> dirty = new ArrayList<>();
     private int orphanMeters;
@@ -33,16 +37,18 @@ public final class UsageRecorder {
 
     /**
      * @param registered tells whether a meter id belongs to a registered user
-     * @param clock      the server clock, for when a meter was last heard
+     * @param clock      the server clock, for when a meter was last heard and what is too old
+     * @param retention  readings older than this are refused as too old
      */
     public UsageRecorder(ReadingRepository repository, ConsumptionListener listener, LiveMeters live,
-            LongPredicate registered, Clock clock, int orphanLimit, Collection<MeterState> restored) {
+            LongPredicate registered, Clock clock, int orphanLimit, Duration retention, Collection<MeterState> restored) {
         this.repository = repository;
         this.listener = listener;
         this.live = live;
         this.registered = registered;
         this.clock = clock;
         this.orphanLimit = orphanLimit;
+        this.retentionMillis = retention.toMillis();
         restore(restored);
     }
 
@@ -60,48 +66,53 @@ public final class UsageRecorder {
         }
     }
 
-    /** Records the readings of one datagram of {@code meterId}. */
+    /**
+     * Records the readings of one datagram of {@code meterId}, each in the datagram's order; the
+     * outcome tells what became of each one (so the writer acknowledges exactly what is stored).
+     */
     public RecordOutcome record(long meterId, List<Reading> readings) {
         MeterState state = stateOf(meterId);
         if (state == null) {
-            return new RecordOutcome(0, 0, 0, 0, readings.size(), 0);
+            return RecordOutcome.all(readings.size(), Fate.ORPHAN_DROPPED);
         }
-        int stored = 0;
-        int duplicates = 0;
-        int conflicts = 0;
-        int late = 0;
-        int tooOld = 0;
-        for (Reading reading : readings) {
+        long now = clock.millis();
+        long oldestKept = Math.max(state.trimmedBeforeMillis, now - Math.min(now, retentionMillis));
+        Fate[] fates = new Fate[readings.size()];
+        for (int i = 0; i < fates.length; i++) {
+            Reading reading = readings.get(i);
             long ts = reading.timestampMillis();
-            if (ts < state.trimmedBeforeMillis) {
-                tooOld++;
-                continue;
-            }
-            if (state.lastTimestampMillis < 0 || ts > state.lastTimestampMillis) {
+            if (ts < oldestKept) {
+                fates[i] = Fate.TOO_OLD;
+            } else if (state.lastTimestampMillis < 0 || ts > state.lastTimestampMillis) {
                 append(state, reading);
-                stored++;
-                continue;
-            }
-            StoredReading existing = ts == state.lastTimestampMillis
-                    ? new StoredReading(ts, state.lastEnergyMwh, null, 0, 0, 0, ReadingKind.NORMAL, ts)
-                    : repository.find(meterId, ts);
-            if (existing == null) {
-                insertLate(state, reading);
-                stored++;
-                late++;
-            } else if (existing.energyMwh() == reading.energyMwh()) {
-                duplicates++;
+                fates[i] = Fate.STORED;
             } else {
-                conflicts++;
-                state.conflicts++;
-                repository.event(meterId, ts, "conflict", "kept " + existing.energyMwh() + " mWh, ignored "
-                        + reading.energyMwh() + " mWh");
+                fates[i] = recordOlder(state, reading);
             }
         }
-        state.lastHeardMillis = clock.millis();
+        state.lastHeardMillis = now;
         markDirty(state);
         live.publish(state.snapshot());
-        return new RecordOutcome(stored, duplicates, conflicts, late, 0, tooOld);
+        return new RecordOutcome(fates);
+    }
+
+    /** A reading not newer than the meter's latest: a duplicate, a conflict, or a late reading to insert. */
+    private Fate recordOlder(MeterState state, Reading reading) {
+        long ts = reading.timestampMillis();
+        StoredReading existing = ts == state.lastTimestampMillis
+                ? new StoredReading(ts, state.lastEnergyMwh, null, 0, 0, 0, ReadingKind.NORMAL, ts)
+                : repository.find(state.meterId, ts);
+        if (existing == null) {
+            insertLate(state, reading);
+            return Fate.LATE;
+        }
+        if (existing.energyMwh() == reading.energyMwh()) {
+            return Fate.DUPLICATE;
+        }
+        state.conflicts++;
+        repository.event(state.meterId, ts, "conflict", "kept " + existing.energyMwh() + " mWh, ignored "
+                + reading.energyMwh() + " mWh");
+        return Fate.CONFLICT;
     }
 
     /** The meter's state, new if needed; {@code null} for a new orphan past the limit. */
