@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
  * The server's wall clock as a test drives it: it stands still at the instant the test set, and
  * moves only when the test says ({@link #advance}, {@link #set}). Thread-safe.
  */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
     private volatile long millis;
 
@@ -18,19 +18,19 @@ final class TestClock extends Clock {
         this.millis = millis;
     }
 
-    static TestClock at(long epochMillis) {
+    public static TestClock at(long epochMillis) {
         return new TestClock(epochMillis);
     }
 
-    static TestClock at(Instant instant) {
+    public static TestClock at(Instant instant) {
         return new TestClock(instant.toEpochMilli());
     }
 
-    void set(long epochMillis) {
+    public void set(long epochMillis) {
         millis = epochMillis;
     }
 
-    synchronized void advance(Duration by) {
+    public synchronized void advance(Duration by) {
         millis += by.toMillis();
     }
 
