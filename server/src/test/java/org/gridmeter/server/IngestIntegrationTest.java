@@ -179,6 +179,26 @@ class IngestIntegrationTest {
     }
 
     @Test
+    void aUserRegisteredWithAKeyAdoptsNoneOfTheUnauthenticatedReadings() throws Exception {
+        server.send(12, at(0, 0, 40_000_000), at(1, 5, 42_000_000)); // CRC datagrams, before any user 12
+        server.awaitHandled(2);
+        String keyHex = "00112233445566778899aabbccddeeff";
+        assertThat(server.post("/usuario/cadastro/", "{\"id\": 12, \"nome\": \"a\", \"endereco\": \"b\", "
+                + "\"chave_medidor\": \"" + keyHex + "\"}", TestServer.TOKEN).statusCode()).isEqualTo(201);
+
+        assertThat(totalMwh(12)).as("42 kWh of unauthenticated readings are not credited").isZero();
+        assertThat(deltas(12)).isEmpty();
+        assertThat(server.server.metrics().readingsOrphanDiscarded.sum()).isEqualTo(2);
+
+        try (TestMeter meter = new TestMeter(server, HexFormat.of().parseHex(keyHex))) {
+            meter.send(12, at(2, 10, 42_001_000));
+            assertThat(meter.ack()).isEqualTo(new Ack(12, 2, 2));
+        }
+        assertThat(totalMwh(12)).as("counting starts with the first authenticated reading").isEqualTo(42_001_000);
+        assertThat(deltas(12)).containsExactly(42_001_000L);
+    }
+
+    @Test
     void orphanMetersBeyondTheLimitAreDroppedAndCounted() {
         for (long meter = 11; meter <= 14; meter++) {
             server.send(meter, at(0, 0, 100));

@@ -185,18 +185,33 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         return queue.size();
     }
 
+    /** A registration as committed: the user, and how many unauthenticated orphan readings it discarded. */
+    private record Registration(User user, int orphanReadingsDiscarded) {
+    }
+
+    /**
+     * Registers the user. Readings already kept for its meter id become the user's, unless it
+     * registers with a meter key: they were not authenticated with it, so they are deleted (counted).
+     */
     @Override
     public CompletableFuture<User> register(User user) {
         return submit(() -> {
             if (!store.insertUser(user)) {
                 throw new UserExistsException(user.id());
             }
-            return user;
+            int discarded = 0;
+            if (user.meterKeyHex() != null) {
+                discarded = store.deleteMeterData(user.id());
+                ledger.forget(user.id()); // before the checkpoint that commits the deletion saves the states
+            }
+            return new Registration(user, discarded);
         }, registered -> {
-            users.put(registered);
-            ledger.registered(registered.id());
-            log.info("event=user_registered id={}", registered.id());
-        });
+            users.put(registered.user());
+            ledger.registered(user.id());
+            metrics.readingsOrphanDiscarded.add(registered.orphanReadingsDiscarded());
+            log.info("event=user_registered id={} keyed={} orphan_readings_discarded={}", user.id(),
+                    user.meterKeyHex() != null, registered.orphanReadingsDiscarded());
+        }).thenApply(Registration::user);
     }
 
     @Override

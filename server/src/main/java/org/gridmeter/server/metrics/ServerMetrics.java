@@ -40,6 +40,9 @@ public final class ServerMetrics {
             "Readings stored although older than their meter's latest");
     public final LongAdder readingsOrphanDropped = counter("gridmeter.readings.orphan.dropped",
             "Readings of unregistered meters dropped because --orphan-limit meters are kept already");
+    public final LongAdder readingsOrphanDiscarded = counter("gridmeter.readings.orphan.discarded",
+            "Readings kept for an unregistered meter and deleted when its user registered with a meter key "
+                    + "(they were not authenticated)");
     public final LongAdder readingsTooOld = counter("gridmeter.readings.too.old",
             "Readings older than the --retention window, or than what retention kept of their meter; refused");
     public final LongAdder readingsCommitted = counter("gridmeter.readings.committed",

@@ -356,18 +356,31 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
                         rs.getLong(4));
             }
         }
-        for (String table : List.of("readings", "meter_state", "meter_events", "rollups", "billing_state", "invoices",
-                "alerts")) {
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE meter_id = ?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-        }
+        deleteMeterData(id);
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
             ps.setLong(1, id);
             ps.executeUpdate();
         }
         return deleted;
+    }
+
+    /**
+     * Deletes everything stored of meter {@code id} but the user: readings, state, events, rollups,
+     * billing state, invoices and alerts, in the current transaction (which must then be a
+     * checkpoint). Returns how many readings were deleted.
+     */
+    public int deleteMeterData(long id) throws SQLException {
+        mergeReadings();
+        int readings = 0;
+        for (String table : List.of("readings", "meter_state", "meter_events", "rollups", "billing_state", "invoices",
+                "alerts")) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE meter_id = ?")) {
+                ps.setLong(1, id);
+                int deleted = ps.executeUpdate();
+                readings += table.equals("readings") ? deleted : 0;
+            }
+        }
+        return readings;
     }
 
     private List<User> loadUser(long id) throws SQLException {

@@ -362,9 +362,11 @@ public final class UsageRecorder {
         }
     }
 
-    /** The user and its readings were deleted: forget the meter. */
+    /** The meter's readings were deleted (with its user, or as orphans a keyed user refused): forget it. */
     public void forget(long meterId) {
-        states.remove(meterId);
+        if (states.remove(meterId) != null && !registered.test(meterId)) {
+            orphanMeters = Math.max(0, orphanMeters - 1);
+        }
         live.remove(meterId);
     }
 
