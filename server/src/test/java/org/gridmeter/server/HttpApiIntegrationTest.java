@@ -62,7 +62,7 @@ class HttpApiIntegrationTest {
         JsonNode user = server.user(1);
 
         assertThat(user.fieldNames()).toIterable().containsExactly("id", "nome", "endereco", "consumo_total_kwh",
-                "ultima_leitura", "consumo_excessivo", "grande_variacao", "online");
+                "exportacao_total_kwh", "ultima_leitura", "consumo_excessivo", "grande_variacao", "online");
         assertThat(user.get("ultima_leitura").isNull()).isTrue();
         assertThat(user.get("online").asBoolean()).isFalse();
     }
@@ -192,6 +192,8 @@ class HttpApiIntegrationTest {
         assertThat(second.get("kwh").decimalValue()).isEqualByComparingTo("2.0025");
         assertThat(second.get("consumo_kwh").decimalValue()).isEqualByComparingTo("0.0025");
         assertThat(second.get("potencia_w").asInt()).isEqualTo(1800);
+        assertThat(second.fieldNames()).toIterable().containsExactly("timestamp", "data", "horario", "kwh",
+                "consumo_kwh", "potencia_w", "exportado_kwh");
     }
 
     @Test

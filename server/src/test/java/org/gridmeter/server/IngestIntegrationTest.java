@@ -110,6 +110,28 @@ class IngestIntegrationTest {
     }
 
     @Test
+    void exportedEnergyIsStoredAndShownOnReadingsAndTheUser() {
+        server.register(6);
+        server.send(6, new Reading(0, T0, 1000, 600, 10_000), new Reading(1, T0 + 5000, 1500, 600, 12_000));
+        server.send(6, new Reading(3, T0 + 15_000, 2500, 600, 15_000));
+        server.send(6, new Reading(2, T0 + 10_000, 2000, 600, 14_000)); // late
+        server.send(6, new Reading(4, T0 + 20_000, 2600, 600, 500)); // the exported register was reset
+        server.register(8);
+        server.send(8, at(0, 0, 100));
+        server.awaitHandled(6);
+
+        assertThat(server.user(6).get("exportacao_total_kwh").decimalValue()).isEqualByComparingTo("0.0155");
+        List<String> exported = new ArrayList<>();
+        for (JsonNode r : TestServer.json(server.get("/usuario/consumo/?id=6")).get("consumo")) {
+            exported.add(r.get("exportado_kwh").decimalValue().stripTrailingZeros().toPlainString());
+        }
+        assertThat(exported).containsExactly("0.01", "0.012", "0.014", "0.015", "0.0005");
+        JsonNode plain = TestServer.json(server.get("/usuario/consumo/?id=8")).get("consumo").get(0);
+        assertThat(plain.get("exportado_kwh").isNull()).as("a meter without the register").isTrue();
+        assertThat(server.user(8).get("exportacao_total_kwh").decimalValue()).isZero();
+    }
+
+    @Test
     void duplicateDatagramChangesNothing() {
         server.register(1);
         server.send(1, at(0, 0, 1000), at(1, 5, 1800));

@@ -72,7 +72,7 @@ class TempoRealIntegrationTest {
         for (Reading r : readings) {
             server.send(1, r);
         }
-        server.send(2, new Reading(0, t0, 5, 1));
+        server.send(2, new Reading(0, t0, 5, 1, 7)); // it exports too
         server.awaitHandled(32);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> mine.contains("event: fatura")
@@ -82,6 +82,8 @@ class TempoRealIntegrationTest {
                 + "\"motivo\":\"potencia_15min\""));
         assertThat(mine).noneMatch(l -> l.startsWith("data: {\"id\":2"));
         await().atMost(Duration.ofSeconds(5)).until(() -> everyone.stream().anyMatch(l -> l.startsWith("data: {\"id\":2")));
+        assertThat(everyone).anyMatch(l -> l.startsWith("data: {\"id\":2") && l.contains("\"exportado_kwh\":0.000007")
+                && l.contains("\"exportacao_total_kwh\":0.000007"));
     }
 
     @Test

@@ -27,6 +27,7 @@ final class Views {
             String nome,
             String endereco,
             @JsonProperty("consumo_total_kwh") BigDecimal consumoTotalKwh,
+            @JsonProperty("exportacao_total_kwh") BigDecimal exportacaoTotalKwh,
             @JsonProperty("ultima_leitura") LastReading ultimaLeitura,
             @JsonProperty("consumo_excessivo") boolean consumoExcessivo,
             @JsonProperty("grande_variacao") boolean grandeVariacao,
@@ -40,7 +41,8 @@ final class Views {
             String horario,
             BigDecimal kwh,
             @JsonProperty("consumo_kwh") BigDecimal consumoKwh,
-            @JsonProperty("potencia_w") Integer potenciaW) {
+            @JsonProperty("potencia_w") Integer potenciaW,
+            @JsonProperty("exportado_kwh") BigDecimal exportadoKwh) {
     }
 
     private final TimeFormat time;
@@ -90,7 +92,7 @@ final class Views {
         boolean online = meter != null && clock.millis() - meter.lastHeardMillis() <= offlineAfterMillis;
         var active = alerts.active(user.id());
         return new UserView(user.id(), user.nome(), user.endereco(), Json.kwh(meter == null ? 0 : meter.totalMwh()),
-                last, active.containsKey(AlertType.EXCESSO), active.containsKey(AlertType.VARIACAO), online);
+                Json.kwh(meter == null ? 0 : meter.exportedTotalMwh()), last, active.containsKey(AlertType.EXCESSO), active.containsKey(AlertType.VARIACAO), online);
     }
 
     /** A meter's latest reading for the event stream: when, cumulative, total, power. */
@@ -100,13 +102,20 @@ final class Views {
         view.put("kwh", Json.kwh(meter.lastEnergyMwh()));
         view.put("consumo_total_kwh", Json.kwh(meter.totalMwh()));
         view.put("potencia_w", meter.lastPowerW());
+        view.put("exportado_kwh", exported(meter.lastExportedMwh()));
+        view.put("exportacao_total_kwh", Json.kwh(meter.exportedTotalMwh()));
         return view;
     }
 
     ReadingView reading(StoredReading r) {
         long ts = r.timestampMillis();
         return new ReadingView(time.timestamp(ts), time.data(ts), time.horario(ts), Json.kwh(r.energyMwh()),
-                Json.kwh(r.deltaMwh()), r.powerW());
+                Json.kwh(r.deltaMwh()), r.powerW(), exported(r.exportedMwh()));
+    }
+
+    /** The exported register in kWh, or {@code null} for a meter without one. */
+    private static BigDecimal exported(long exportedMwh) {
+        return exportedMwh == org.gridmeter.protocol.Reading.NO_EXPORT ? null : Json.kwh(exportedMwh);
     }
 
     TimeFormat time() {

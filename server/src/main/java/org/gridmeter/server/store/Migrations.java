@@ -136,6 +136,18 @@ final class Migrations {
                 log_rowid INTEGER NOT NULL
             );
             INSERT INTO checkpoint (id, log_rowid) VALUES (1, 0);
+            """,
+            // 5: exported energy (solar) counted per meter, resets folded in as for consumption: each
+            // reading adds its exported register's rise over the previous one, or its value if it went down.
+            """
+            ALTER TABLE meter_state ADD COLUMN exported_total_mwh INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE meter_state ADD COLUMN last_exported_mwh INTEGER NOT NULL DEFAULT -1;
+            UPDATE meter_state SET
+                exported_total_mwh = coalesce((SELECT sum(CASE WHEN p IS NULL OR e < p THEN e ELSE e - p END)
+                    FROM (SELECT exported_mwh AS e, lag(exported_mwh) OVER (ORDER BY ts) AS p FROM readings r
+                          WHERE r.meter_id = meter_state.meter_id AND exported_mwh IS NOT NULL)), 0),
+                last_exported_mwh = coalesce((SELECT exported_mwh FROM readings r
+                    WHERE r.meter_id = meter_state.meter_id AND exported_mwh IS NOT NULL ORDER BY ts DESC LIMIT 1), -1);
             """);
 
     private Migrations() {

@@ -42,6 +42,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final PreparedStatement reclassify;
     private final PreparedStatement findReading;
     private final PreparedStatement lastNormalBefore;
+    private final PreparedStatement readingBefore;
     private final PreparedStatement readingsAfter;
     private final PreparedStatement insertEvent;
     private final PreparedStatement saveState;
@@ -60,11 +61,14 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
         lastNormalBefore = connection.prepareStatement(READING_COLUMNS
                 + " WHERE meter_id = ? AND ts < ? AND kind = 0 ORDER BY ts DESC LIMIT 1");
+        readingBefore = connection.prepareStatement(READING_COLUMNS
+                + " WHERE meter_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1");
         readingsAfter = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts > ? ORDER BY ts LIMIT ?");
         insertEvent = connection.prepareStatement("INSERT INTO meter_events (meter_id, ts, kind, detail) VALUES (?, ?, ?, ?)");
         saveState = connection.prepareStatement(upsert("meter_state", "meter_id", "total_mwh", "level_mwh", "level_ts",
                 "last_seq", "pending_ts", "pending_energy_mwh", "pending_seq", "first_ts", "last_ts", "last_energy_mwh",
-                "last_power_w", "last_heard_ms", "readings", "resets", "glitches", "conflicts", "trimmed_before_ms"));
+                "last_power_w", "last_heard_ms", "readings", "resets", "glitches", "conflicts", "trimmed_before_ms",
+                "exported_total_mwh", "last_exported_mwh"));
         billing = new BillingSql(connection);
         alerts = new AlertSql(connection);
     }
@@ -231,6 +235,16 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     }
 
     @Override
+    public StoredReading before(long meterId, long timestampMillis) {
+        mergeReadings();
+        return query(() -> {
+            readingBefore.setLong(1, meterId);
+            readingBefore.setLong(2, timestampMillis);
+            return first(readingBefore);
+        });
+    }
+
+    @Override
     public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
         mergeReadings();
         return query(() -> {
@@ -287,7 +301,9 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
             saveState.setLong(i++, s.resets());
             saveState.setLong(i++, s.glitches());
             saveState.setLong(i++, s.conflicts());
-            saveState.setLong(i, s.trimmedBeforeMillis());
+            saveState.setLong(i++, s.trimmedBeforeMillis());
+            saveState.setLong(i++, s.exportedTotalMwh());
+            saveState.setLong(i, s.lastExportedMwh());
             saveState.addBatch();
         }
         saveState.executeBatch();
@@ -298,14 +314,15 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         List<MeterState.Saved> states = new ArrayList<>();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
                 + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
-                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms "
-                + "FROM meter_state")) {
+                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms, "
+                + "exported_total_mwh, last_exported_mwh FROM meter_state")) {
             while (rs.next()) {
                 int i = 1;
                 states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i)));
+                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i)));
             }
         }
         return states;

@@ -22,6 +22,10 @@ public final class MeterState {
     long conflicts;
     /** Readings before this were deleted by retention (the anchor at it kept), or -1. */
     long trimmedBeforeMillis = -1;
+    /** Exported energy (solar) counted so far, resets folded in as for consumption. */
+    long exportedTotalMwh;
+    /** The exported register of the latest reading that had one, or {@link Reading#NO_EXPORT}. */
+    long lastExportedMwh = Reading.NO_EXPORT;
     boolean dirty;
 
     MeterState(long meterId) {
@@ -49,6 +53,8 @@ public final class MeterState {
         state.glitches = saved.glitches();
         state.conflicts = saved.conflicts();
         state.trimmedBeforeMillis = saved.trimmedBeforeMillis();
+        state.exportedTotalMwh = saved.exportedTotalMwh();
+        state.lastExportedMwh = saved.lastExportedMwh();
         return state;
     }
 
@@ -59,12 +65,12 @@ public final class MeterState {
                 pending == null ? -1 : pending.timestampMillis(), pending == null ? 0 : pending.energyMwh(),
                 pending == null ? Reading.NO_SEQUENCE : pending.sequence(), firstTimestampMillis,
                 lastTimestampMillis, lastEnergyMwh, lastPowerW, lastHeardMillis, readings, resets, glitches, conflicts,
-                trimmedBeforeMillis);
+                trimmedBeforeMillis, exportedTotalMwh, lastExportedMwh);
     }
 
     public MeterSnapshot snapshot() {
-        return new MeterSnapshot(meterId, totalMwh, lastTimestampMillis, lastEnergyMwh, lastPowerW, lastHeardMillis,
-                readings, resets, glitches, conflicts);
+        return new MeterSnapshot(meterId, totalMwh, lastTimestampMillis, lastEnergyMwh, lastPowerW, exportedTotalMwh,
+                lastExportedMwh, lastHeardMillis, readings, resets, glitches, conflicts);
     }
 
     public long meterId() {
@@ -75,6 +81,7 @@ public final class MeterState {
     public record Saved(long meterId, long totalMwh, long levelMwh, long levelTimestampMillis, long lastSequence,
             long pendingTimestampMillis, long pendingEnergyMwh, long pendingSequence, long firstTimestampMillis,
             long lastTimestampMillis, long lastEnergyMwh, Integer lastPowerW, long lastHeardMillis, long readings,
-            long resets, long glitches, long conflicts, long trimmedBeforeMillis) {
+            long resets, long glitches, long conflicts, long trimmedBeforeMillis, long exportedTotalMwh,
+            long lastExportedMwh) {
     }
 }

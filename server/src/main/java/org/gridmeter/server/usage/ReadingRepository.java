@@ -22,6 +22,9 @@ public interface ReadingRepository {
      */
     StoredReading lastNormalBefore(long meterId, long timestampMillis);
 
+    /** The latest reading (of any kind) strictly before {@code timestampMillis}, or {@code null}. */
+    StoredReading before(long meterId, long timestampMillis);
+
     /** Up to {@code limit} readings strictly after {@code timestampMillis}, oldest first. */
     List<StoredReading> after(long meterId, long timestampMillis, int limit);
 

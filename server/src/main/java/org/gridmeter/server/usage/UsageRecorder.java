@@ -182,6 +182,36 @@ public final class UsageRecorder {
         state.lastEnergyMwh = reading.energyMwh();
         state.lastPowerW = power;
         state.readings++;
+        if (reading.hasExport()) {
+            state.exportedTotalMwh += exported(state.lastExportedMwh, reading.exportedMwh());
+            state.lastExportedMwh = reading.exportedMwh();
+        }
+    }
+
+    /**
+     * The export counted between two readings' exported registers: their difference, or, when the
+     * register went down (the meter was reset), the new value; {@code previous} may be
+     * {@link Reading#NO_EXPORT} (nothing before: counted from zero).
+     */
+    static long exported(long previous, long current) {
+        return previous == Reading.NO_EXPORT || current < previous ? current : current - previous;
+    }
+
+    /**
+     * A late reading with an exported register between its neighbours {@code p} and {@code n}: the
+     * total changes by {@code d(p, x) + d(x, n) - d(p, n)}, so it equals what in-order arrival counts.
+     */
+    private void exportedLate(MeterState state, Reading reading) {
+        StoredReading before = repository.before(state.meterId, reading.timestampMillis());
+        List<StoredReading> after = repository.after(state.meterId, reading.timestampMillis(), 1);
+        long p = before == null ? Reading.NO_EXPORT : before.exportedMwh();
+        long x = reading.exportedMwh();
+        if (after.isEmpty() || after.get(0).exportedMwh() == Reading.NO_EXPORT) {
+            state.exportedTotalMwh += exported(p, x);
+            return;
+        }
+        long n = after.get(0).exportedMwh();
+        state.exportedTotalMwh += exported(p, x) + exported(x, n) - exported(p, n);
     }
 
     /**
@@ -191,6 +221,9 @@ public final class UsageRecorder {
      * before and after: from there on, the chain's state and so every later decision are unchanged.
      */
     private void insertLate(MeterState state, Reading reading) {
+        if (reading.hasExport()) {
+            exportedLate(state, reading); // before the reading is inserted: its neighbours are then adjacent
+        }
         long ts = reading.timestampMillis();
         StoredReading anchor = repository.lastNormalBefore(state.meterId, ts);
         ConsumptionChain chain = anchor == null ? new ConsumptionChain()

@@ -176,36 +176,45 @@ class UsageRecorderTest {
         assertThat(live.get(1).totalMwh()).as("the next reading is decided alike").isEqualTo(f.total(1));
     }
 
-    /** A meter's life with resets, restarts and glitches, and the consumption that truly happened. */
-    private record Scenario(List<Reading> readings, long trueConsumptionMwh) {
+    /**
+     * A meter's life with resets, restarts and glitches, and the consumption that truly happened;
+     * it also exports (solar), and its exported register resets with the import one.
+     */
+    private record Scenario(List<Reading> readings, long trueConsumptionMwh, long trueExportMwh) {
     }
 
     private static Scenario scenario(Random random, int count) {
         List<Reading> readings = new ArrayList<>();
         long counter = 0;
+        long exported = 0;
         long truth = 0;
+        long exportTruth = 0;
         long seq = 0;
         int calm = 0; // readings since the last anomaly: anomalies need two normal readings after them
         for (int i = 0; i < count; i++) {
             int dice = random.nextInt(100);
             long increment = random.nextInt(5_000);
+            long exportIncrement = random.nextInt(2_000);
             if (calm >= 3 && i < count - 3 && counter > 100_000 && dice < 4) {
-                readings.add(new Reading(seq++, T0 + i * 5000L, random.nextLong(counter), 500)); // glitch
+                readings.add(new Reading(seq++, T0 + i * 5000L, random.nextLong(counter), 500, exported)); // glitch
                 calm = 0;
                 continue;
             }
             if (calm >= 3 && i < count - 3 && counter > 100_000 && dice < 8) {
                 counter = increment; // reset; half of them also restart the sequence
+                exported = exportIncrement;
                 seq = dice < 6 ? 0 : seq;
                 calm = 0;
             } else {
                 counter += increment;
+                exported += exportIncrement;
                 calm++;
             }
             truth += increment;
-            readings.add(new Reading(seq++, T0 + i * 5000L, counter, 500));
+            exportTruth += exportIncrement;
+            readings.add(new Reading(seq++, T0 + i * 5000L, counter, 500, exported));
         }
-        return new Scenario(readings, truth);
+        return new Scenario(readings, truth, exportTruth);
     }
 
     /** Local reordering, resends and conflicting copies (always after the original, as a resend would be). */
@@ -224,7 +233,8 @@ class UsageRecorderTest {
                 withCopies.add(r);
             }
             if (random.nextInt(50) == 0) {
-                withCopies.add(new Reading(r.sequence(), r.timestampMillis(), r.energyMwh() + 1, r.powerW()));
+                withCopies.add(new Reading(r.sequence(), r.timestampMillis(), r.energyMwh() + 1, r.powerW(),
+                        r.exportedMwh()));
             }
         }
         return withCopies;
@@ -254,6 +264,10 @@ class UsageRecorderTest {
 
             assertThat(inOrder.total(meter)).as("in order, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
             assertThat(shuffled.total(meter)).as("shuffled, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
+            assertThat(inOrder.live.get(meter).exportedTotalMwh()).as("export in order, meter %d", meter)
+                    .isEqualTo(scenario.trueExportMwh());
+            assertThat(shuffled.live.get(meter).exportedTotalMwh()).as("export shuffled, meter %d", meter)
+                    .isEqualTo(scenario.trueExportMwh());
             assertThat(shuffled.rows(meter)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("powerW")
                     .isEqualTo(inOrder.rows(meter));
             assertThat(shuffled.rows(meter)).allSatisfy(r -> assertThat(r.deltaMwh()).isNotNegative());
