@@ -88,6 +88,11 @@ public class IngestBenchmark {
         }
 
         @Override
+        public StoredReading before(long meterId, long timestampMillis) {
+            return null;
+        }
+
+        @Override
         public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
             return List.of();
         }

@@ -162,7 +162,8 @@ public final class LoadGenerator {
         long start = System.nanoTime();
         long end = start + o.seconds() * 1_000_000_000L;
         long perThreadRate = Math.max(1, o.rate() / o.threads());
-        long t0 = (System.currentTimeMillis() / 1000 - 400L * 86_400) * 1000; // readings in the past, a second apart
+        // readings a second apart from two days ago: within any retention, never in the future for a bench run
+        long t0 = (System.currentTimeMillis() / 1000 - 2L * 86_400) * 1000;
         for (int t = 0; t < o.threads(); t++) {
             int thread = t;
             threads.add(new Thread(() -> {

@@ -100,11 +100,13 @@ class DurabilityTest {
     /**
      * Between checkpoints only the reading log holds what was committed (see the server's
      * ReadingLog): meters' running states, billing states and rollups are rebuilt on start by
-     * replaying it. A fleet large enough that its commits are not checkpoints anyway, with periodic
-     * checkpoints pushed out of reach, is killed mid-stream; after the restart every meter's total,
-     * its rollups and its open invoice must agree exactly with the readings stored, and every reading
-     * sent before the commit window must be there. A user deleted mid-stream stays deleted: none of
-     * its readings comes back from the log.
+     * replaying it, each meter from its own last saved state (a commit with a late reading, a
+     * re-decided one or a conflict saves those meters alone). A fleet large enough that its commits
+     * are not checkpoints anyway, with periodic checkpoints pushed out of reach, sends readings late,
+     * twice, and across a counter reset, and is killed mid-stream; after the restart every meter's
+     * total, its readings' consumption, its rollups and its open invoice must agree exactly with the
+     * readings stored, and every reading sent before the commit window must be there. A user deleted
+     * mid-stream stays deleted: none of its readings comes back from the log.
      */
     @Test
     void aFleetKilledBetweenCheckpointsResumesEveryMeterExactlyFromTheLog() throws Exception {
@@ -112,12 +114,11 @@ class DurabilityTest {
         int rounds = 1000;
         long start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).atTime(12, 0)
                 .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-        AtomicLongArray sentAt = new AtomicLongArray(meters * rounds);
+        long[] sentAt = new long[meters * rounds]; // by meter and round: when it was first sent
         AtomicInteger sent = new AtomicInteger();
         long killedAt;
         long deletedUpTo;
-        List<String> noPeriodicCheckpoint = List.of("-Dgridmeter.checkpoint.interval.ms=3600000");
-        try (ServerProcess server = ServerProcess.start(dataDir, noPeriodicCheckpoint, "--zone",
+        try (ServerProcess server = ServerProcess.start(dataDir, "--checkpoint-interval", "1h", "--zone",
                 "America/Sao_Paulo")) {
             for (int m = 1; m <= meters; m++) {
                 server.register(m);
@@ -126,14 +127,20 @@ class DurabilityTest {
             Thread fleet = new Thread(() -> {
                 try (DatagramSocket socket = new DatagramSocket()) {
                     InetAddress loopback = InetAddress.getLoopbackAddress();
-                    for (int i = 0; sending.get() && i < sentAt.length(); i++) {
+                    for (int i = 0; sending.get() && i < meters * rounds; i++) {
                         int round = i / meters;
                         int meter = i % meters + 1;
-                        Reading r = new Reading(round, start + round * 1000L, energy(meter, round), 0);
-                        byte[] d = V1Codec.encodeReadings(new ReadingBatch(meter, List.of(r), Integrity.CRC32C, false),
-                                null);
-                        sentAt.set(i, System.nanoTime());
-                        socket.send(new DatagramPacket(d, d.length, loopback, server.udpPort));
+                        boolean reorders = meter != 1; // meter 1's user is deleted: its readings stay in order
+                        if (reorders && round % 10 == 5) {
+                            continue; // held back: sent three rounds later, late
+                        }
+                        send(socket, loopback, server.udpPort, start, meter, round, sentAt, rounds);
+                        if (round % 7 == 0) {
+                            send(socket, loopback, server.udpPort, start, meter, round, sentAt, rounds); // a resend
+                        }
+                        if (reorders && round % 10 == 8) {
+                            send(socket, loopback, server.udpPort, start, meter, round - 3, sentAt, rounds);
+                        }
                         sent.set(i + 1);
                         if (i % 20 == 0) {
                             LockSupport.parkNanos(1_000_000); // about 20,000 readings/s
@@ -150,7 +157,7 @@ class DurabilityTest {
             deletedUpTo = java.time.OffsetDateTime.parse(deleted.get("leituras").get("ultima").asText()).toInstant()
                     .toEpochMilli();
             await().atMost(Duration.ofSeconds(60)).until(() -> server.getJson("/saude").get("leituras_armazenadas")
-                    .asLong() >= 150L * meters);
+                    .asLong() >= COUNTER_RESET_ROUND * 1.2 * meters);
 
             killedAt = System.nanoTime();
             server.process.destroyForcibly();
@@ -168,16 +175,29 @@ class DurabilityTest {
             restarted.register(1);
             assertThat(restarted.readingTimes(1)).as("meter 1's readings up to its user's deletion stay deleted")
                     .isNotEmpty().allMatch(ts -> ts > deletedUpTo);
+            long listedReadings = restarted.readings(1).size();
             for (int m = 2; m <= meters; m++) {
-                Set<Long> stored = new HashSet<>(restarted.readingTimes(m));
-                for (int i = m - 1; i < sent.get(); i += meters) {
-                    if (sentAt.get(i) < deadline) {
-                        assertThat(stored).as("meter %d, round %d", m, i / meters).contains(start + i / meters * 1000L);
+                List<JsonNode> readings = restarted.readings(m);
+                listedReadings += readings.size();
+                Set<Long> stored = new HashSet<>();
+                long expected = 0;
+                long previous = -1;
+                java.math.BigDecimal listed = java.math.BigDecimal.ZERO;
+                for (JsonNode r : readings) {
+                    stored.add(java.time.OffsetDateTime.parse(r.get("timestamp").asText()).toInstant().toEpochMilli());
+                    long energy = r.get("kwh").decimalValue().movePointRight(6).longValueExact();
+                    expected += previous < 0 || energy < previous ? energy : energy - previous; // a reset counts anew
+                    previous = energy;
+                    listed = listed.add(r.get("consumo_kwh").decimalValue());
+                }
+                for (int round = 0; round < rounds; round++) {
+                    long at = sentAt[(m - 1) * rounds + round];
+                    if (at != 0 && at < deadline) {
+                        assertThat(stored).as("meter %d, round %d", m, round).contains(start + round * 1000L);
                     }
                 }
-                long last = (stored.stream().mapToLong(Long::longValue).max().orElseThrow() - start) / 1000;
-                // a meter's first reading counts from zero: the total is the latest cumulative value
-                java.math.BigDecimal total = java.math.BigDecimal.valueOf(energy(m, (int) last)).movePointLeft(6);
+                java.math.BigDecimal total = java.math.BigDecimal.valueOf(expected).movePointLeft(6);
+                assertThat(listed).as("meter %d: its readings' consumption", m).isEqualByComparingTo(total);
                 assertThat(restarted.getJson("/usuario/?id=" + m).get("consumo_total_kwh").decimalValue())
                         .as("meter %d: running total", m).isEqualByComparingTo(total);
                 if (m % 50 == 0) {
@@ -188,11 +208,26 @@ class DurabilityTest {
                             .decimalValue()).as("meter %d: open invoice", m).isEqualByComparingTo(total);
                 }
             }
+            assertThat(restarted.getJson("/saude").get("leituras_armazenadas").asLong())
+                    .as("the meters' states count every reading stored, the late ones included").isEqualTo(listedReadings);
         }
     }
 
-    private static long energy(int meter, int round) {
-        return 7L * meter * (round + 1);
+    /** Meters' counters restart (and their sequence numbers) at this round. */
+    private static final int COUNTER_RESET_ROUND = 300;
+
+    /** Sends meter {@code meter}'s reading of {@code round}; notes when it was first sent in {@code sentAt}. */
+    private static void send(DatagramSocket socket, InetAddress to, int port, long start, int meter, int round,
+            long[] sentAt, int rounds) throws java.io.IOException {
+        boolean restarted = round >= COUNTER_RESET_ROUND;
+        int sinceRestart = restarted ? round - COUNTER_RESET_ROUND : round;
+        Reading r = new Reading(sinceRestart, start + round * 1000L, 7L * meter * (sinceRestart + 1), 0);
+        byte[] d = V1Codec.encodeReadings(new ReadingBatch(meter, List.of(r), Integrity.CRC32C, false), null);
+        int slot = (meter - 1) * rounds + round;
+        if (sentAt[slot] == 0) {
+            sentAt[slot] = System.nanoTime();
+        }
+        socket.send(new DatagramPacket(d, d.length, to, port));
     }
 
     @Test

@@ -124,15 +124,22 @@ final class ServerProcess implements AutoCloseable {
     /** Every stored reading's timestamp of user {@code id}, paging through {@code /usuario/consumo}. */
     List<Long> readingTimes(long id) throws Exception {
         List<Long> times = new ArrayList<>();
+        for (JsonNode r : readings(id)) {
+            times.add(java.time.OffsetDateTime.parse(r.get("timestamp").asText()).toInstant().toEpochMilli());
+        }
+        return times;
+    }
+
+    /** Every stored reading of user {@code id}, oldest first, paging through {@code /usuario/consumo}. */
+    List<JsonNode> readings(long id) throws Exception {
+        List<JsonNode> readings = new ArrayList<>();
         String cursor = null;
         do {
             JsonNode page = getJson("/usuario/consumo/?id=" + id + "&limite=10000" + (cursor == null ? "" : "&cursor=" + cursor));
-            for (JsonNode r : page.get("consumo")) {
-                times.add(java.time.OffsetDateTime.parse(r.get("timestamp").asText()).toInstant().toEpochMilli());
-            }
+            page.get("consumo").forEach(readings::add);
             cursor = page.get("proximo").isNull() ? null : page.get("proximo").asText();
         } while (cursor != null);
-        return times;
+        return readings;
     }
 
     /**

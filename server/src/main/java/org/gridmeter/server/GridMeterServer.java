@@ -63,7 +63,7 @@ public final class GridMeterServer implements AutoCloseable {
         long started = System.nanoTime();
         adminToken = AdminToken.resolve(config.adminToken(), Files.createDirectories(config.dataDir()));
         metrics = new ServerMetrics(IngestPipeline.allReasons());
-        store = SqliteStore.open(config.dataDir());
+        store = SqliteStore.open(config.dataDir(), config.tuning().mergeAfter(), config.tuning().mergeChunk());
         UserDirectory users = new UserDirectory(store.loadUsers());
         LiveMeters meters = new LiveMeters();
         TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
@@ -80,7 +80,7 @@ public final class GridMeterServer implements AutoCloseable {
         EventBus events = new EventBus();
         writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users,
                 events),
-                metrics, config.commitInterval(), QUEUE_CAPACITY);
+                metrics, config.commitInterval(), QUEUE_CAPACITY, config.tuning());
         queries = new ReadingQueries(store);
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(10_000), r -> {

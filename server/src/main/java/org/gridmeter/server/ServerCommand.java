@@ -124,11 +124,19 @@ final class ServerCommand implements Callable<ServerConfig> {
             description = "Idle HTTP connections are closed after this. Env GRIDMETER_IDLE_TIMEOUT. Default ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
+    @Option(names = "--checkpoint-interval", defaultValue = "1s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How often every changed meter state is saved; after a crash the readings logged since "
+                    + "are replayed on start (longer: fewer writes, a longer replay). "
+                    + "Env GRIDMETER_CHECKPOINT_INTERVAL. Default ${DEFAULT-VALUE}.")
+    Duration checkpointInterval;
+
     @Override
     public ServerConfig call() {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, store, retention, maxConnections, idleTimeout);
+                readAuth, maxRate, store, retention, maxConnections, idleTimeout,
+                ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
     }
 
     static final class DurationConverter implements ITypeConverter<Duration> {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
+import org.gridmeter.server.store.SqliteStore;
 
 /**
  * Everything the server can be told, built once from flags and environment variables
@@ -12,6 +13,7 @@ import java.util.Objects;
  *
  * @param adminToken the admin bearer token, or {@code null} to use (or generate) {@code <dataDir>/admin-token}
  * @param store      {@code null} or {@code "sqlite"} for the embedded database in {@code dataDir}
+ * @param tuning     the writer's and the store's pacing; {@link Tuning#DEFAULTS} but for tests
  */
 public record ServerConfig(
         String bind,
@@ -35,9 +37,42 @@ public record ServerConfig(
         String store,
         Duration retention,
         int maxConnections,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Tuning tuning) {
+
+    /**
+     * How the single writer paces its work; the defaults are what was measured best here.
+     *
+     * @param checkpointInterval    how often every changed meter state is saved ({@code --checkpoint-interval})
+     * @param smallCheckpointMeters a commit that changed at most this many meters is a checkpoint anyway
+     * @param mergeAfter            how long committed readings wait in the reading log before a merge
+     * @param mergeChunk            readings a merge step inserts at a time
+     */
+    public record Tuning(Duration checkpointInterval, int smallCheckpointMeters, Duration mergeAfter, int mergeChunk) {
+
+        public static final Tuning DEFAULTS = new Tuning(Duration.ofSeconds(1), 256, SqliteStore.DEFAULT_MERGE_AFTER,
+                SqliteStore.DEFAULT_MERGE_CHUNK);
+
+        public Tuning {
+            requirePositive("--checkpoint-interval", checkpointInterval);
+            requirePositive("merge delay", mergeAfter);
+            if (smallCheckpointMeters < 0 || mergeChunk < 1) {
+                throw new IllegalArgumentException("tuning: small checkpoint " + smallCheckpointMeters
+                        + " meters, merge chunk " + mergeChunk + " (expected: >= 0, >= 1)");
+            }
+        }
+
+        public Tuning withCheckpointInterval(Duration interval) {
+            return new Tuning(interval, smallCheckpointMeters, mergeAfter, mergeChunk);
+        }
+
+        public Tuning withSmallCheckpointMeters(int meters) {
+            return new Tuning(checkpointInterval, meters, mergeAfter, mergeChunk);
+        }
+    }
 
     public ServerConfig {
+        Objects.requireNonNull(tuning, "tuning");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(zone, "zone");
@@ -83,7 +118,7 @@ public record ServerConfig(
                 + ", variationKwh=" + variationKwh + ", offlineAfter=" + offlineAfter + ", adminToken="
                 + (adminToken == null ? "generated" : "(set)") + ", readAuth=" + readAuth + ", maxRate=" + maxRate
                 + ", store=" + store + ", retention=" + retention + ", maxConnections=" + maxConnections
-                + ", idleTimeout=" + idleTimeout + "]";
+                + ", idleTimeout=" + idleTimeout + ", tuning=" + tuning + "]";
     }
 
     /** The contract's defaults, with the given data directory; ports as given (0 picks free ones). */
@@ -91,14 +126,21 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", udpPort, httpPort, dataDir, ZoneId.systemDefault(), 10, true,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofHours(24),
                 BigDecimal.valueOf(150), BigDecimal.valueOf(5), BigDecimal.valueOf(100), Duration.ofMinutes(1),
-                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30));
+                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), Tuning.DEFAULTS);
     }
 
     /** This configuration with another store setting. */
     public ServerConfig withStore(String newStore) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout);
+                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout, tuning);
+    }
+
+    /** This configuration with another tuning. */
+    public ServerConfig withTuning(Tuning newTuning) {
+        return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
+                orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
+                readAuth, maxRate, store, retention, maxConnections, idleTimeout, newTuning);
     }
 
     private static void requirePort(String flag, int port) {

@@ -52,6 +52,11 @@ final class TestServer implements AutoCloseable {
 
     /** A server whose wall clock is {@code clock} (a {@link TestClock} lets the test move time). */
     static TestServer start(Path dataDir, Clock clock, String... flags) throws Exception {
+        return start(dataDir, clock, null, flags);
+    }
+
+    /** As {@link #start(Path, Clock, String...)}, with the writer paced by {@code tuning} ({@code null}: defaults). */
+    static TestServer start(Path dataDir, Clock clock, ServerConfig.Tuning tuning, String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0",
                 "--data-dir", dataDir.toString(), "--admin-token", TOKEN));
         args.addAll(List.of(flags));
@@ -61,7 +66,8 @@ final class TestServer implements AutoCloseable {
         if (parsed.config() == null) {
             throw new IllegalArgumentException("bad test flags: " + err);
         }
-        return new TestServer(GridMeterServer.start(parsed.config(), clock), dataDir);
+        ServerConfig config = tuning == null ? parsed.config() : parsed.config().withTuning(tuning);
+        return new TestServer(GridMeterServer.start(config, clock), dataDir);
     }
 
     URI uri(String pathAndQuery) {

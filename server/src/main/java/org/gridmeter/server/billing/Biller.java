@@ -38,7 +38,10 @@ public final class Biller implements ConsumptionListener {
         long totalMwh;
         long billedMwh;
         final ArrayDeque<Long> recent = new ArrayDeque<>();
+        /** Changed since the last checkpoint that saved it. */
         boolean dirty;
+        /** Changed in the open transaction: readers see it once committed. */
+        boolean unpublished;
 
         CycleState(long meterId, BillingCalendar.Cycle cycle) {
             this.meterId = meterId;
@@ -64,6 +67,8 @@ public final class Biller implements ConsumptionListener {
     private final Map<Long, CycleState> states = new HashMap<>();
     private final Map<Long, OpenCycle> published = new ConcurrentHashMap<>();
     private final List<CycleState> dirty = new ArrayList<>();
+    private final List<CycleState> unpublished = new ArrayList<>();
+    private final List<Long> forgotten = new ArrayList<>();
 
     public Biller(BillingCalendar calendar, TariffBook tariffs, BillingRepository repository, Clock clock,
             Duration closeGrace, Collection<Saved> restored) {
@@ -80,6 +85,8 @@ public final class Biller implements ConsumptionListener {
         states.clear();
         published.clear();
         dirty.clear();
+        unpublished.clear();
+        forgotten.clear();
         for (Saved s : restored) {
             CycleState st = new CycleState(s.meterId(), calendar.cycleOf(s.cycleStartMillis()));
             st.cycleMwh = s.cycleMwh();
@@ -196,24 +203,57 @@ public final class Biller implements ConsumptionListener {
             st.dirty = true;
             dirty.add(st);
         }
+        if (!st.unpublished) {
+            st.unpublished = true;
+            unpublished.add(st);
+        }
     }
 
-    /**
-     * The states changed since the last call, to save in a checkpoint; publishes them to readers
-     * (so open invoices are at most a checkpoint interval behind the readings).
-     */
+    /** The states changed since the last call, to save in a checkpoint. */
     public List<Saved> drainDirty() {
         List<Saved> saved = new ArrayList<>(dirty.size());
         for (CycleState st : dirty) {
             st.dirty = false;
             if (states.get(st.meterId) == st) {
-                saved.add(new Saved(st.meterId, st.cycle.startMillis(), st.cycleMwh, new TreeMap<>(st.ahead),
-                        st.totalMwh, st.billedMwh, List.copyOf(st.recent)));
-                publish(st);
+                saved.add(saved(st));
             }
         }
         dirty.clear();
         return saved;
+    }
+
+    /** The states of these meters (those that have one), for a commit that saves them alone. */
+    public List<Saved> saved(Collection<Long> meterIds) {
+        List<Saved> saved = new ArrayList<>(meterIds.size());
+        for (long meterId : meterIds) {
+            CycleState st = states.get(meterId);
+            if (st != null) {
+                saved.add(saved(st));
+            }
+        }
+        return saved;
+    }
+
+    private static Saved saved(CycleState st) {
+        return new Saved(st.meterId, st.cycle.startMillis(), st.cycleMwh, new TreeMap<>(st.ahead), st.totalMwh,
+                st.billedMwh, List.copyOf(st.recent));
+    }
+
+    /** Makes the open cycles the last commit made durable visible to readers; call right after it committed. */
+    public void publishCommitted() {
+        for (CycleState st : unpublished) {
+            st.unpublished = false;
+            if (states.get(st.meterId) == st) {
+                publish(st);
+            }
+        }
+        unpublished.clear();
+        for (long meterId : forgotten) {
+            if (!states.containsKey(meterId)) {
+                published.remove(meterId);
+            }
+        }
+        forgotten.clear();
     }
 
     private void publish(CycleState st) {
@@ -235,8 +275,9 @@ public final class Biller implements ConsumptionListener {
         return st == null ? List.of() : List.copyOf(st.recent);
     }
 
+    /** The meter's user and readings are being deleted; readers stop seeing its open cycle once that commits. */
     public void forget(long meterId) {
         states.remove(meterId);
-        published.remove(meterId);
+        forgotten.add(meterId);
     }
 }

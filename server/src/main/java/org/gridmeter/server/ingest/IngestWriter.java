@@ -18,6 +18,7 @@ import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.protocol.Refusal;
 import org.gridmeter.protocol.RefusalReason;
 import org.gridmeter.protocol.SequenceRange;
+import org.gridmeter.server.ServerConfig;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
@@ -76,9 +77,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     /** Committed readings waiting for a merge beyond which merging goes before new readings (~60 MB packed). */
     private static final int MERGE_BACKLOG = 1_000_000;
     private long lastMergeStepNanos;
-    /** Time between periodic checkpoints; a tuning knob (longer: fewer writes, longer replay after a crash). */
-    private static final long CHECKPOINT_NANOS = Long.getLong("gridmeter.checkpoint.interval.ms", 1_000) * 1_000_000;
-    private long nextCheckpoint = System.nanoTime() + CHECKPOINT_NANOS;
+    /** Time between periodic checkpoints (longer: fewer writes, longer replay after a crash). */
+    private final long checkpointNanos;
+    private long nextCheckpoint;
     /** Whether a commit since the last checkpoint left states unsaved. */
     private boolean uncheckpointed;
 
@@ -108,14 +109,17 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             AlertEvaluator alerts, LiveMeters meters, UserDirectory users, EventBus events) {
     }
 
-    public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity) {
-        this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.meters(), c.users(),
-                new LiveEvents(c.events(), c.meters())),
-                c.users(), c.biller().tariffs(), metrics, commitInterval, capacity);
+    public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity,
+            ServerConfig.Tuning tuning) {
+        this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.users(),
+                new LiveEvents(c.events(), c.meters()), tuning.smallCheckpointMeters()),
+                c.users(), c.biller().tariffs(), metrics, commitInterval, capacity, tuning.checkpointInterval());
     }
 
     private IngestWriter(SqliteStore store, Ledger ledger, UserDirectory users, TariffBook tariffs,
-            ServerMetrics metrics, Duration commitInterval, int capacity) {
+            ServerMetrics metrics, Duration commitInterval, int capacity, Duration checkpointInterval) {
+        this.checkpointNanos = checkpointInterval.toNanos();
+        this.nextCheckpoint = System.nanoTime() + checkpointNanos;
         this.store = store;
         this.ledger = ledger;
         this.tariffs = tariffs;
@@ -439,7 +443,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         ledger.afterCommit();
         long took = System.nanoTime() - started;
         if (checkpoint) {
-            nextCheckpoint = started + CHECKPOINT_NANOS;
+            nextCheckpoint = started + checkpointNanos;
             metrics.checkpointTime.record(took, TimeUnit.NANOSECONDS);
         }
         uncheckpointed = !checkpoint;

@@ -8,8 +8,7 @@ import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.Invoice;
 import org.gridmeter.server.store.LoggedReading;
 import org.gridmeter.server.store.SqliteStore;
-import org.gridmeter.server.usage.LiveMeters;
-import org.gridmeter.server.usage.MeterSnapshot;
+import org.gridmeter.server.usage.MeterState;
 import org.gridmeter.server.usage.RecordOutcome;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.UsageRecorder;
@@ -25,30 +24,29 @@ import org.gridmeter.server.users.UserDirectory;
 final class Ledger {
 
     /**
-     * A commit that changed at most this many meters is a checkpoint anyway: it costs little, and
-     * readers (rollups, open invoices) then see every commit at once under light load.
+     * A commit that changed at most this many meters is a checkpoint anyway: it costs little, and a
+     * restart then has little to replay.
      */
-    private static final int SMALL_CHECKPOINT = 256;
+    private final int smallCheckpoint;
 
     private final SqliteStore store;
     private final UsageRecorder recorder;
     private final Rollups rollups;
     private final Biller biller;
     private final AlertEvaluator alerts;
-    private final LiveMeters meters;
     private final UserDirectory users;
     private final LiveEvents events;
     /** The open transaction holds changes a replay could not redo: it must be a checkpoint. */
     private boolean checkpointWanted;
 
     Ledger(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
-            LiveMeters meters, UserDirectory users, LiveEvents events) {
+            UserDirectory users, LiveEvents events, int smallCheckpoint) {
+        this.smallCheckpoint = smallCheckpoint;
         this.store = store;
         this.recorder = recorder;
         this.rollups = rollups;
         this.biller = biller;
         this.alerts = alerts;
-        this.meters = meters;
         this.users = users;
         this.events = events;
     }
@@ -59,11 +57,10 @@ final class Ledger {
         if (outcome.conflicts() > 0) {
             checkpointWanted = true; // a conflict changes a counter without a log row
         }
-        MeterSnapshot meter = meters.get(meterId);
-        if (meter != null && meter.hasReading()) {
-            invoices(biller.readingAt(meterId, meter.lastTimestampMillis()));
-            alerts.evaluate(meterId, meter.lastTimestampMillis(), biller.openCycleMwh(meterId),
-                    biller.recentInvoices(meterId));
+        long latest = recorder.lastTimestamp(meterId); // the writer's own view: readers see it after the commit
+        if (latest >= 0) {
+            invoices(biller.readingAt(meterId, latest));
+            alerts.evaluate(meterId, latest, biller.openCycleMwh(meterId), biller.recentInvoices(meterId));
             if (outcome.stored() > 0) {
                 events.reading(meterId);
             }
@@ -112,17 +109,27 @@ final class Ledger {
     }
 
     private long lastHeard(long meterId) {
-        MeterSnapshot meter = meters.get(meterId);
-        return meter == null ? Long.MIN_VALUE : meter.lastHeardMillis();
+        return recorder.lastHeard(meterId);
     }
 
     /**
-     * Before each commit: if the transaction must or should be a checkpoint (or changed few meters),
-     * saves every state changed since the last one in it. Returns whether it is one.
+     * Before each commit: logs the transaction's readings, then, if it must or should be a
+     * checkpoint (or changed few meters), saves every state changed since the last one; otherwise
+     * saves alone the meters whose changes a replay of the log could not redo (late readings,
+     * decisions changed, conflicts), each with its rollups and billing state. Returns whether it is
+     * a checkpoint.
      */
     boolean beforeCommit(boolean checkpointDue) throws SQLException {
+        store.logReadings();
         boolean must = checkpointWanted || store.readingsDirect();
-        if (!must && !checkpointDue && recorder.dirtyCount() > SMALL_CHECKPOINT) {
+        List<MeterState.Saved> alone = recorder.drainUnreplayable();
+        if (!must && !checkpointDue && recorder.dirtyCount() > smallCheckpoint) {
+            if (!alone.isEmpty()) {
+                List<Long> ids = alone.stream().map(MeterState.Saved::meterId).toList();
+                store.saveStates(alone);
+                ids.forEach(id -> rollups.flush(store.billing(), id));
+                store.billing().saveStates(biller.saved(ids));
+            }
             return false;
         }
         store.saveStates(recorder.drainDirty());
@@ -133,8 +140,13 @@ final class Ledger {
         return true;
     }
 
-    /** Makes committed alerts visible and sends the events of what was committed. */
+    /**
+     * After each commit: makes what it made durable visible (meters, open cycles, alerts) and sends
+     * the events of it, in that order (events read the published meters).
+     */
     void afterCommit() {
+        recorder.publishCommitted();
+        biller.publishCommitted();
         alerts.publish();
         events.alerts(alerts.drainTransitions());
         events.publish();
@@ -159,7 +171,7 @@ final class Ledger {
         rollups.discard();
         events.discard();
         alerts.drainTransitions();
-        recorder.restore(store.loadStates().stream().map(org.gridmeter.server.usage.MeterState::restore).toList());
+        recorder.restore(store.loadStates().stream().map(MeterState::restore).toList());
         biller.restore(store.billing().loadStates());
         return replay(rows);
     }

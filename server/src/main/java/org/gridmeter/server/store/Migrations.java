@@ -148,6 +148,11 @@ final class Migrations {
                           WHERE r.meter_id = meter_state.meter_id AND exported_mwh IS NOT NULL)), 0),
                 last_exported_mwh = coalesce((SELECT exported_mwh FROM readings r
                     WHERE r.meter_id = meter_state.meter_id AND exported_mwh IS NOT NULL ORDER BY ts DESC LIMIT 1), -1);
+            """,
+            // 6: the last reading_log row each saved meter state includes: a commit may save a few meters
+            // alone (see ReadingLog), and a restart replays for each meter only the log rows after its own.
+            """
+            ALTER TABLE meter_state ADD COLUMN log_rowid INTEGER NOT NULL DEFAULT 0;
             """);
 
     private Migrations() {

@@ -6,11 +6,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.gridmeter.protocol.Reading;
+import org.gridmeter.server.usage.ConsumptionChain;
 import org.gridmeter.server.usage.ReadingKind;
 import org.gridmeter.server.usage.StoredReading;
 
@@ -20,23 +22,35 @@ import org.gridmeter.server.usage.StoredReading;
  * <p>{@code readings} is keyed by (meter, time), so a transaction holding one new reading of each of
  * 10,000 meters changes 10,000 leaf pages, and SQLite writes every changed page to the WAL at each
  * commit: about 1.5 KB of WAL per reading. Instead, each commit appends one row to
- * {@code reading_log} holding all of the transaction's readings, packed (see {@link #encode}); every
- * two seconds the readings gathered since are inserted into {@code readings} in key order, many
+ * {@code reading_log} holding all of the transaction's new readings, packed (see {@link #encode});
+ * every two seconds the readings gathered since are inserted into {@code readings} in key order, many
  * rows per page. The merge runs in chunks between a transaction's readings, so it never holds a
  * commit back by more than one chunk.
  *
+ * <p>The writer decides duplicates and late readings without merging: {@link #unmerged} gives a
+ * meter's readings that are not in the table yet (an index of handles into the open transaction and
+ * the committed payloads), and the store looks in the table for the rest. A reading decided again
+ * while unmerged is changed in memory and, once its log row is committed, written to the table with
+ * its new decision ({@link #reclassify}): readers, merges and recovery all let the table's copy win.
+ *
  * <p>The log is also what a restart replays: meters' running state, billing state and rollups are
  * saved at checkpoints (every second, and with any transaction whose changes a replay could not
- * redo), and the {@code checkpoint} row names the last log row they include. Log rows after it are
- * replayed through the usage rules on start; so a log row is deleted only once it is both merged
- * and covered by a committed checkpoint.
+ * redo), and the {@code checkpoint} row names the last log row they include. A commit may also save
+ * a few meters alone (those whose changes a replay could not redo: a late reading, a decision
+ * changed, a conflict); each saved meter state names in {@code meter_state.log_rowid} the last log
+ * row it includes, so that readers know which logged readings its saved rollups lack. On start, the
+ * readings of log rows after the checkpoint are replayed through the usage rules (those a meter's
+ * saved state includes are not newer than its latest: skipped); so a log row is deleted only once it
+ * is both merged and covered by a committed checkpoint.
  *
  * <p>Invariants after every commit: {@code readings} plus {@code reading_log} hold every stored
- * reading (a reading may be in both: it is the same reading); the saved states plus the log rows
- * after the checkpoint, replayed in log order, give the states in memory. Anything that reads or
- * changes {@code readings} on the write connection first calls {@link #mergeAll}; after that, the
- * rest of the transaction writes {@code readings} directly, and that transaction must be a
- * checkpoint. Writer thread only.
+ * reading (a reading may be in both: where they differ, the table's copy is the newer); the saved
+ * states plus the log readings after the checkpoint, replayed in log order, give the states in
+ * memory, and the readings after each meter's {@code log_rowid} were each the newest of its meter
+ * when logged. Anything that
+ * reads or changes the whole of a meter's readings on the write connection (deletions) first calls
+ * {@link #mergeAll}; after that the rest of the transaction writes {@code readings} directly, and
+ * that transaction must be a checkpoint. Writer thread only.
  */
 final class ReadingLog {
 
@@ -58,31 +72,44 @@ final class ReadingLog {
     /** A merge starts once this many committed readings wait, however young (~30 MB packed). */
     static final int MERGE_AT = 1 << 19;
 
+    /** A committed log row's readings, kept until a merge has put them in the table. */
+    private record Payload(long seq, long logId, long committedNanos, byte[] bytes) {
+        int count() {
+            return bytes.length / PACKED_BYTES;
+        }
+    }
+
     private final Connection connection;
     private final PreparedStatement insertReading;
+    private final PreparedStatement upsertReading;
     private final PreparedStatement appendLog;
     private final long mergeAfterNanos;
     private final int chunk;
 
-    /** Readings of the open transaction. */
+    /** Readings of the open transaction, in the order added: a handle's position. */
     private final List<LoggedReading> unlogged = new ArrayList<>();
-    /**
-     * Readings committed to the log and not yet part of a merge, kept packed as the log holds them:
-     * a few large arrays rather than millions of short-lived objects for the collector to copy.
-     */
-    private final List<byte[]> unmerged = new ArrayList<>();
+    /** Committed payloads not merged yet, those of the merge under way included, oldest first. */
+    private final ArrayDeque<Payload> payloads = new ArrayDeque<>();
+    /** Every meter's readings held by {@link #unlogged} and {@link #payloads}. */
+    private final UnmergedIndex index = new UnmergedIndex();
+    /** The sequence number the open transaction's payload gets when it commits. */
+    private long openSeq = 1;
+    /** Readings of committed payloads that no merge has taken yet. */
     private int unmergedCount;
-    private long oldestUnmergedNanos;
-    /** A merge under way: its readings in key order, the next one to insert, and the last log row it covers. */
+    /** A merge under way: its readings in key order, the next one to insert, the last payload it covers. */
     private Columns merging;
     private int mergeNext;
+    private long mergeLastSeq;
     private long mergeLastLogId;
     /** Whether the open transaction writes {@code readings} directly (after {@link #mergeAll}). */
     private boolean direct;
     /** Whether the open transaction is a checkpoint: at commit, the checkpoint row moves to the last log row. */
     private boolean checkpoint;
-    /** What the commit under way appended to the log. */
+    /** What {@link #logOpen} appended for the commit under way, and whether it ran. */
     private byte[] loggedPayload;
+    private boolean logged;
+    /** The id of the last {@code reading_log} row, the open transaction's once logged. */
+    private long lastLogId;
     private volatile int waiting;
 
     ReadingLog(Connection connection, long mergeAfterNanos, int chunk) throws SQLException {
@@ -91,11 +118,82 @@ final class ReadingLog {
         this.chunk = chunk;
         insertReading = connection.prepareStatement("INSERT OR IGNORE INTO readings (" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        upsertReading = connection.prepareStatement("INSERT INTO readings (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, ts) DO UPDATE SET "
+                + "delta_mwh = excluded.delta_mwh, kind = excluded.kind, from_ts = excluded.from_ts");
         appendLog = connection.prepareStatement("INSERT INTO reading_log (readings, payload) VALUES (?, ?)");
+        lastLogId = maxLogId();
     }
 
-    void add(long meterId, StoredReading reading) {
+    /** Adds a newly decided reading to the open transaction (straight to the table after {@link #mergeAll}). */
+    void add(long meterId, StoredReading reading) throws SQLException {
+        if (direct) {
+            insert(List.of(new LoggedReading(meterId, reading)));
+            return;
+        }
+        index.add(meterId, UnmergedIndex.handle(openSeq, unlogged.size()));
         unlogged.add(new LoggedReading(meterId, reading));
+    }
+
+    /**
+     * The meter's readings that may not be in the table yet (the open transaction's and the committed,
+     * unmerged ones), in the order they were added; empty after {@link #mergeAll}.
+     */
+    List<StoredReading> unmerged(long meterId) {
+        long[] handles = index.handles(meterId);
+        List<StoredReading> readings = new ArrayList<>(handles.length);
+        for (long handle : handles) {
+            readings.add(read(handle));
+        }
+        return readings;
+    }
+
+    /**
+     * Gives an unmerged reading of the meter a new decision: in memory, and, if its log row is
+     * committed already, in the table too (where it takes precedence over the log's copy).
+     *
+     * @return {@code false} if the reading is not unmerged: the caller changes it in the table
+     */
+    boolean reclassify(long meterId, ConsumptionChain.Decision d) throws SQLException {
+        for (long handle : index.handles(meterId)) {
+            StoredReading r = read(handle);
+            if (r.timestampMillis() != d.timestampMillis()) {
+                continue;
+            }
+            StoredReading changed = r.reclassified(d);
+            long seq = UnmergedIndex.seq(handle);
+            int position = UnmergedIndex.position(handle);
+            if (seq == openSeq) {
+                unlogged.set(position, new LoggedReading(meterId, changed));
+            } else {
+                ByteBuffer b = ByteBuffer.wrap(payload(seq).bytes());
+                int at = position * PACKED_BYTES;
+                b.putLong(at + AT_DELTA, d.deltaMwh()).put(at + AT_KIND, (byte) d.kind().code())
+                        .putLong(at + AT_FROM, d.fromMillis());
+                bind(upsertReading, meterId, changed);
+                upsertReading.executeUpdate();
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private StoredReading read(long handle) {
+        long seq = UnmergedIndex.seq(handle);
+        int position = UnmergedIndex.position(handle);
+        if (seq == openSeq) {
+            return unlogged.get(position).reading();
+        }
+        return decodeAt(payload(seq).bytes(), position * PACKED_BYTES).reading();
+    }
+
+    private Payload payload(long seq) {
+        for (Payload p : payloads) {
+            if (p.seq() == seq) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no unmerged payload " + seq + " (index out of step with the log)");
     }
 
     /** Whether the open transaction writes {@code readings} directly, so it must be a checkpoint. */
@@ -108,20 +206,35 @@ final class ReadingLog {
         checkpoint = true;
     }
 
-    /** Writes the open transaction's readings (to the log, or straight to {@code readings}); before COMMIT. */
-    void beforeCommit() throws SQLException {
-        if (direct) {
-            insert(unlogged);
-            unlogged.clear();
-        } else if (!unlogged.isEmpty()) {
+    /**
+     * Appends the open transaction's readings as one log row (before the states are saved, so they
+     * can name it); idempotent within a transaction.
+     */
+    void logOpen() throws SQLException {
+        if (logged) {
+            return;
+        }
+        logged = true;
+        if (!direct && !unlogged.isEmpty()) {
             loggedPayload = encode(unlogged);
             appendLog.setInt(1, unlogged.size());
             appendLog.setBytes(2, loggedPayload);
             appendLog.executeUpdate();
+            lastLogId = maxLogId();
         }
+    }
+
+    /** The id of the last log row, the open transaction's once {@link #logOpen} appended it: what saved states include. */
+    long lastLogId() {
+        return lastLogId;
+    }
+
+    /** Logs the open transaction if not done, and moves the checkpoint if it is one; before COMMIT. */
+    void beforeCommit() throws SQLException {
+        logOpen();
         if (checkpoint) {
             try (Statement st = connection.createStatement()) {
-                st.executeUpdate("UPDATE checkpoint SET log_rowid = (SELECT coalesce(max(id), 0) FROM reading_log)");
+                st.executeUpdate("UPDATE checkpoint SET log_rowid = " + lastLogId);
                 if (direct) {
                     st.executeUpdate("DELETE FROM reading_log"); // mergeAll put every logged reading in readings
                 }
@@ -132,14 +245,13 @@ final class ReadingLog {
     /** The transaction committed. */
     void afterCommit() {
         if (loggedPayload != null) {
-            if (unmerged.isEmpty()) {
-                oldestUnmergedNanos = System.nanoTime();
-            }
-            unmerged.add(loggedPayload);
+            payloads.add(new Payload(openSeq, lastLogId, System.nanoTime(), loggedPayload));
             unmergedCount += unlogged.size();
+            openSeq++;
             loggedPayload = null;
         }
         unlogged.clear();
+        logged = false;
         direct = false;
         checkpoint = false;
         countWaiting();
@@ -147,13 +259,26 @@ final class ReadingLog {
 
     /** Whether a merge step is due: one is under way, or readings have waited long enough, or too many wait. */
     boolean mergeDue(long nowNanos) {
-        return merging != null || !unmerged.isEmpty()
-                && (nowNanos - oldestUnmergedNanos >= mergeAfterNanos || unmergedCount >= MERGE_AT);
+        if (merging != null) {
+            return true;
+        }
+        Payload oldest = oldestUnmerged();
+        return oldest != null && (nowNanos - oldest.committedNanos() >= mergeAfterNanos || unmergedCount >= MERGE_AT);
+    }
+
+    /** The oldest committed payload no merge has taken, or {@code null}. */
+    private Payload oldestUnmerged() {
+        for (Payload p : payloads) {
+            if (p.seq() > mergeLastSeq) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /**
      * Inserts the next chunk of the merge under way into {@code readings} (starting a merge of every
-     * committed log row if none is under way), in the open transaction. The open transaction's own
+     * committed payload if none is under way), in the open transaction. The open transaction's own
      * readings are not part of it: they reach the log at commit, after the rows the merge covers.
      *
      * @return {@code true} if this step finished a merge: the log rows it covered (and the
@@ -161,11 +286,17 @@ final class ReadingLog {
      */
     boolean mergeStep() throws SQLException {
         if (merging == null) {
-            merging = Columns.decode(unmerged).sortByKey();
-            unmerged.clear();
+            List<byte[]> taken = new ArrayList<>();
+            for (Payload p : payloads) {
+                if (p.seq() > mergeLastSeq) {
+                    taken.add(p.bytes());
+                    mergeLastSeq = p.seq();
+                    mergeLastLogId = p.logId();
+                }
+            }
+            merging = Columns.decode(taken).sortByKey();
             unmergedCount = 0;
             mergeNext = 0;
-            mergeLastLogId = maxLogId();
         }
         int end = Math.min(merging.size, mergeNext + chunk);
         insert(merging, mergeNext, end);
@@ -175,6 +306,10 @@ final class ReadingLog {
             return false;
         }
         deleteMerged(mergeLastLogId);
+        while (!payloads.isEmpty() && payloads.peekFirst().seq() <= mergeLastSeq) {
+            payloads.pollFirst();
+        }
+        index.dropUpTo(mergeLastSeq);
         merging = null;
         countWaiting();
         return true;
@@ -187,40 +322,50 @@ final class ReadingLog {
      */
     void mergeAll() throws SQLException {
         if (direct) {
-            insert(unlogged);
-            unlogged.clear();
             return;
         }
         if (merging != null) {
             insert(merging, mergeNext, merging.size);
         }
-        if (!unlogged.isEmpty()) {
-            unmerged.add(encode(unlogged));
+        List<byte[]> rest = new ArrayList<>();
+        for (Payload p : payloads) {
+            if (p.seq() > mergeLastSeq) {
+                rest.add(p.bytes());
+            }
         }
-        Columns rest = Columns.decode(unmerged).sortByKey();
-        insert(rest, 0, rest.size);
+        if (!unlogged.isEmpty()) {
+            rest.add(encode(unlogged));
+        }
+        Columns columns = Columns.decode(rest).sortByKey();
+        insert(columns, 0, columns.size);
         deleteMerged(Long.MAX_VALUE);
-        merging = null;
-        unmerged.clear();
-        unmergedCount = 0;
-        unlogged.clear();
+        forgetMemory();
         direct = true;
         countWaiting();
+    }
+
+    private void forgetMemory() {
+        unlogged.clear();
+        payloads.clear();
+        index.clear();
+        merging = null;
+        mergeLastSeq = openSeq - 1;
+        unmergedCount = 0;
     }
 
     /**
      * Forgets what is held in memory, puts every logged reading into {@code readings}, in the open
      * transaction (at start, and after a rolled-back transaction), and returns the readings of the
-     * log rows after the checkpoint, in log order: the caller replays them, then commits a
+     * log rows after the checkpoint, in log order: the caller replays them (a reading a meter's saved
+     * state already includes is not newer than its latest, so a replay skips it), then commits a
      * checkpoint (which empties the log).
      */
     List<LoggedReading> recover() throws SQLException {
-        unlogged.clear();
-        unmerged.clear();
-        unmergedCount = 0;
-        merging = null;
+        forgetMemory();
         checkpoint = false;
+        logged = false;
         loggedPayload = null;
+        lastLogId = maxLogId();
         List<byte[]> all = new ArrayList<>();
         List<LoggedReading> replay = new ArrayList<>();
         try (Statement st = connection.createStatement();
@@ -292,6 +437,18 @@ final class ReadingLog {
         if (to > from) {
             insertReading.executeBatch();
         }
+    }
+
+    private static void bind(PreparedStatement ps, long meterId, StoredReading r) throws SQLException {
+        ps.setLong(1, meterId);
+        ps.setLong(2, r.timestampMillis());
+        ps.setLong(3, r.energyMwh());
+        SqliteStore.setNullable(ps, 4, r.powerW());
+        SqliteStore.setNullable(ps, 5, r.sequence() == Reading.NO_SEQUENCE ? null : r.sequence());
+        SqliteStore.setNullable(ps, 6, r.exportedMwh() == Reading.NO_EXPORT ? null : r.exportedMwh());
+        ps.setLong(7, r.deltaMwh());
+        ps.setInt(8, r.kind().code());
+        ps.setLong(9, r.fromMillis());
     }
 
     /** Packed readings decoded into one array per field, with an order over them. */
@@ -442,11 +599,18 @@ final class ReadingLog {
             if (meterId >= 0 && meter != meterId || ts < fromMillis || ts >= toMillis) {
                 continue;
             }
-            int power = b.getInt(at + AT_POWER);
-            readings.add(new LoggedReading(meter, new StoredReading(ts, b.getLong(at + AT_ENERGY),
-                    power == NO_POWER ? null : power, b.getLong(at + AT_SEQ), b.getLong(at + AT_EXPORTED),
-                    b.getLong(at + AT_DELTA), ReadingKind.ofCode(b.get(at + AT_KIND)), b.getLong(at + AT_FROM))));
+            readings.add(decodeAt(payload, at));
         }
         return readings;
+    }
+
+    /** The packed reading at byte {@code at} of a payload. */
+    static LoggedReading decodeAt(byte[] payload, int at) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        int power = b.getInt(at + AT_POWER);
+        return new LoggedReading(b.getLong(at + AT_METER), new StoredReading(b.getLong(at + AT_TS),
+                b.getLong(at + AT_ENERGY), power == NO_POWER ? null : power, b.getLong(at + AT_SEQ),
+                b.getLong(at + AT_EXPORTED), b.getLong(at + AT_DELTA), ReadingKind.ofCode(b.get(at + AT_KIND)),
+                b.getLong(at + AT_FROM)));
     }
 }

@@ -12,6 +12,7 @@ import org.gridmeter.server.alerts.Alert;
 import org.gridmeter.server.billing.BillingCalendar;
 import org.gridmeter.server.billing.Invoice;
 import org.gridmeter.server.billing.TariffJson;
+import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.StoredReading;
 
 /**
@@ -75,20 +76,49 @@ public final class ReadingQueries implements AutoCloseable {
         }
     }
 
-    /** The meter's 15-minute rollups with {@code fromMillis <= bucket start < toMillis}: pairs (start, mWh). */
+    /**
+     * The meter's 15-minute rollups with {@code fromMillis <= bucket start < toMillis}: pairs (start,
+     * mWh), as of the last commit. The table holds what the meter's last saved state includes; the
+     * readings logged for the meter after that (its {@code meter_state.log_rowid}) are spread here the
+     * way the writer will add them, all in one read transaction, so the answer agrees with every
+     * other route's.
+     */
     public List<long[]> rollups(long meterId, long fromMillis, long toMillis) throws SQLException {
-        try (PreparedStatement ps = connection().prepareStatement("SELECT bucket_ms, consumption_mwh FROM rollups "
-                + "WHERE meter_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms")) {
-            ps.setLong(1, meterId);
-            ps.setLong(2, fromMillis);
-            ps.setLong(3, toMillis);
-            List<long[]> rows = new java.util.ArrayList<>();
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
+        Connection c = connection();
+        c.setAutoCommit(false); // the rollups, the saved state's log row and the log: one snapshot
+        try {
+            TreeMap<Long, Long> buckets = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT bucket_ms, consumption_mwh FROM rollups "
+                    + "WHERE meter_id = ? AND bucket_ms >= ? AND bucket_ms < ?")) {
+                ps.setLong(1, meterId);
+                ps.setLong(2, fromMillis);
+                ps.setLong(3, toMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        buckets.put(rs.getLong(1), rs.getLong(2));
+                    }
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log WHERE id > coalesce("
+                    + "(SELECT log_rowid FROM meter_state WHERE meter_id = ?), 0) ORDER BY id")) {
+                ps.setLong(1, meterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, Long.MIN_VALUE,
+                                Long.MAX_VALUE)) {
+                            StoredReading r = logged.reading();
+                            Rollups.spread(r.deltaMwh(), r.fromMillis(), r.timestampMillis(), fromMillis, toMillis,
+                                    (bucket, mwh) -> buckets.merge(bucket, mwh, Long::sum));
+                        }
+                    }
+                }
+            }
+            List<long[]> rows = new ArrayList<>(buckets.size());
+            buckets.forEach((bucket, mwh) -> rows.add(new long[] {bucket, mwh}));
             return rows;
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 

@@ -50,12 +50,12 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final BillingSql billing;
     private final AlertSql alerts;
 
-    private SqliteStore(Path file) throws SQLException {
+    private SqliteStore(Path file, long mergeAfterNanos, int mergeChunk) throws SQLException {
         this.file = file;
         this.connection = connect(file, false);
         Migrations.migrate(connection);
         connection.setAutoCommit(false);
-        readingLog = new ReadingLog(connection, MERGE_AFTER_NANOS, MERGE_CHUNK);
+        readingLog = new ReadingLog(connection, mergeAfterNanos, mergeChunk);
         reclassify = connection.prepareStatement(
                 "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
@@ -68,7 +68,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         saveState = connection.prepareStatement(upsert("meter_state", "meter_id", "total_mwh", "level_mwh", "level_ts",
                 "last_seq", "pending_ts", "pending_energy_mwh", "pending_seq", "first_ts", "last_ts", "last_energy_mwh",
                 "last_power_w", "last_heard_ms", "readings", "resets", "glitches", "conflicts", "trimmed_before_ms",
-                "exported_total_mwh", "last_exported_mwh"));
+                "exported_total_mwh", "last_exported_mwh", "log_rowid"));
         billing = new BillingSql(connection);
         alerts = new AlertSql(connection);
     }
@@ -101,13 +101,22 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     static final String READING_FIELDS = "ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts";
     static final String READING_COLUMNS = "SELECT " + READING_FIELDS + " FROM readings";
     /** How long committed readings wait in the log before a merge starts, and the rows a merge step inserts. */
-    private static final long MERGE_AFTER_NANOS = Long.getLong("gridmeter.merge.after.ms", 2_000) * 1_000_000;
-    private static final int MERGE_CHUNK = Integer.getInteger("gridmeter.merge.chunk", 10_000);
+    public static final java.time.Duration DEFAULT_MERGE_AFTER = java.time.Duration.ofSeconds(2);
+    public static final int DEFAULT_MERGE_CHUNK = 10_000;
 
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) throws IOException, SQLException {
+        return open(dataDir, DEFAULT_MERGE_AFTER, DEFAULT_MERGE_CHUNK);
+    }
+
+    /**
+     * As {@link #open(Path)}, with the reading log's pacing: committed readings wait {@code mergeAfter}
+     * before a merge, which inserts {@code mergeChunk} of them a step.
+     */
+    public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk)
+            throws IOException, SQLException {
         Files.createDirectories(dataDir);
-        return new SqliteStore(dataDir.resolve(FILE_NAME));
+        return new SqliteStore(dataDir.resolve(FILE_NAME), mergeAfter.toNanos(), mergeChunk);
     }
 
     static Connection connect(Path file, boolean readOnly) throws SQLException {
@@ -129,6 +138,14 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Writes the open transaction's new readings to the reading log, so that the states saved next
+     * name the log row they include; {@link #commit} does it too if not done.
+     */
+    public void logReadings() throws SQLException {
+        readingLog.logOpen();
     }
 
     public void commit() throws SQLException {
@@ -189,7 +206,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     /** Buffers the row; see {@link ReadingLog} for how it reaches the readings table. */
     @Override
     public void insert(long meterId, StoredReading r) {
-        readingLog.add(meterId, r);
+        run(() -> readingLog.add(meterId, r));
     }
 
     /**
@@ -203,8 +220,10 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public void reclassify(long meterId, ConsumptionChain.Decision d) {
-        mergeReadings();
         run(() -> {
+            if (readingLog.reclassify(meterId, d)) {
+                return;
+            }
             reclassify.setLong(1, d.deltaMwh());
             reclassify.setInt(2, d.kind().code());
             reclassify.setLong(3, d.fromMillis());
@@ -214,9 +233,16 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         });
     }
 
+    // The writer's reads below look at the meter's unmerged readings (the reading log's index) and at
+    // the table, never merging the log. Where both hold a reading (a merge under way), they agree.
+
     @Override
     public StoredReading find(long meterId, long timestampMillis) {
-        mergeReadings();
+        for (StoredReading r : readingLog.unmerged(meterId)) {
+            if (r.timestampMillis() == timestampMillis) {
+                return r;
+            }
+        }
         return query(() -> {
             findReading.setLong(1, meterId);
             findReading.setLong(2, timestampMillis);
@@ -226,33 +252,54 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public StoredReading lastNormalBefore(long meterId, long timestampMillis) {
-        mergeReadings();
-        return query(() -> {
+        StoredReading latest = query(() -> {
             lastNormalBefore.setLong(1, meterId);
             lastNormalBefore.setLong(2, timestampMillis);
             return first(lastNormalBefore);
         });
+        return latestBefore(latest, meterId, timestampMillis, true);
     }
 
     @Override
     public StoredReading before(long meterId, long timestampMillis) {
-        mergeReadings();
-        return query(() -> {
+        StoredReading latest = query(() -> {
             readingBefore.setLong(1, meterId);
             readingBefore.setLong(2, timestampMillis);
             return first(readingBefore);
         });
+        return latestBefore(latest, meterId, timestampMillis, false);
+    }
+
+    /** The later of {@code fromTable} and the meter's unmerged readings before the time (normal ones only, if so). */
+    private StoredReading latestBefore(StoredReading fromTable, long meterId, long timestampMillis, boolean normal) {
+        StoredReading latest = fromTable;
+        for (StoredReading r : readingLog.unmerged(meterId)) {
+            if (r.timestampMillis() < timestampMillis && (!normal || r.kind() == ReadingKind.NORMAL)
+                    && (latest == null || r.timestampMillis() > latest.timestampMillis())) {
+                latest = r;
+            }
+        }
+        return latest;
     }
 
     @Override
     public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
-        mergeReadings();
-        return query(() -> {
+        java.util.TreeMap<Long, StoredReading> rows = new java.util.TreeMap<>();
+        for (StoredReading r : query(() -> {
             readingsAfter.setLong(1, meterId);
             readingsAfter.setLong(2, timestampMillis);
             readingsAfter.setInt(3, limit);
             return readings(readingsAfter);
-        });
+        })) {
+            rows.put(r.timestampMillis(), r);
+        }
+        for (StoredReading r : readingLog.unmerged(meterId)) {
+            if (r.timestampMillis() > timestampMillis) {
+                rows.put(r.timestampMillis(), r);
+            }
+        }
+        List<StoredReading> list = new ArrayList<>(rows.values());
+        return list.size() > limit ? list.subList(0, limit) : list;
     }
 
     @Override
@@ -278,7 +325,10 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         });
     }
 
-    /** Saves meters' running state, in the current transaction. */
+    /**
+     * Saves meters' running state, in the current transaction, each naming the last log row it
+     * includes: call {@link #logReadings} first.
+     */
     public void saveStates(List<MeterState.Saved> states) throws SQLException {
         List<MeterState.Saved> sorted = new ArrayList<>(states);
         sorted.sort(java.util.Comparator.comparingLong(MeterState.Saved::meterId));
@@ -303,7 +353,8 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
             saveState.setLong(i++, s.conflicts());
             saveState.setLong(i++, s.trimmedBeforeMillis());
             saveState.setLong(i++, s.exportedTotalMwh());
-            saveState.setLong(i, s.lastExportedMwh());
+            saveState.setLong(i++, s.lastExportedMwh());
+            saveState.setLong(i, readingLog.lastLogId());
             saveState.addBatch();
         }
         saveState.executeBatch();

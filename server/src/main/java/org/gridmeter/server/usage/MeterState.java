@@ -26,7 +26,12 @@ public final class MeterState {
     long exportedTotalMwh;
     /** The exported register of the latest reading that had one, or {@link Reading#NO_EXPORT}. */
     long lastExportedMwh = Reading.NO_EXPORT;
+    /** Changed since the last checkpoint that saved it. */
     boolean dirty;
+    /** Changed in the open transaction: readers see the change once it commits. */
+    boolean unpublished;
+    /** Changed in the open transaction in a way a replay of the log could not redo: saved with that commit. */
+    boolean unreplayable;
 
     MeterState(long meterId) {
         this.meterId = meterId;

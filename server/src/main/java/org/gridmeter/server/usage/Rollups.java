@@ -40,6 +40,14 @@ public final class Rollups implements ConsumptionListener {
             starts[size] = start;
             mwh[size++] = part;
         }
+
+        Map<Long, Long> byStart() {
+            Map<Long, Long> byBucket = new HashMap<>(size * 2);
+            for (int i = 0; i < size; i++) {
+                byBucket.merge(starts[i], mwh[i], Long::sum);
+            }
+            return byBucket;
+        }
     }
 
     private Map<Long, Buckets> pending = new HashMap<>();
@@ -47,12 +55,30 @@ public final class Rollups implements ConsumptionListener {
     @Override
     public void consumed(long meterId, long fromMillis, long toMillis, long deltaMwh) {
         Buckets buckets = pending.computeIfAbsent(meterId, id -> new Buckets());
-        long first = Math.floorDiv(Math.min(fromMillis, toMillis), BUCKET_MILLIS);
-        long last = Math.floorDiv(toMillis, BUCKET_MILLIS);
+        spread(deltaMwh, fromMillis, toMillis, Long.MIN_VALUE, Long.MAX_VALUE, buckets::add);
+    }
+
+    /** Where {@link #spread} puts each bucket's part. */
+    @FunctionalInterface
+    public interface BucketSink {
+        void add(long bucketStartMillis, long mwh);
+    }
+
+    /**
+     * Spreads {@code deltaMwh}, consumed evenly over {@code (fromMillis, toMillis]}, over the
+     * 15-minute buckets it touches whose start is in {@code [windowFrom, windowTo)}: the parts the
+     * rollups hold for it.
+     */
+    public static void spread(long deltaMwh, long fromMillis, long toMillis, long windowFrom, long windowTo,
+            BucketSink sink) {
+        long first = Math.max(Math.floorDiv(Math.min(fromMillis, toMillis), BUCKET_MILLIS),
+                windowFrom == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(windowFrom + BUCKET_MILLIS - 1, BUCKET_MILLIS));
+        long last = Math.min(Math.floorDiv(toMillis, BUCKET_MILLIS),
+                windowTo == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(windowTo - 1, BUCKET_MILLIS));
         for (long b = first; b <= last; b++) {
             long part = Spread.portion(deltaMwh, fromMillis, toMillis, b * BUCKET_MILLIS, (b + 1) * BUCKET_MILLIS);
             if (part != 0) {
-                buckets.add(b * BUCKET_MILLIS, part);
+                sink.add(b * BUCKET_MILLIS, part);
             }
         }
     }
@@ -64,15 +90,18 @@ public final class Rollups implements ConsumptionListener {
         }
         Map<Long, Map<Long, Long>> changes = new HashMap<>(pending.size() * 2);
         for (Map.Entry<Long, Buckets> meter : pending.entrySet()) {
-            Buckets b = meter.getValue();
-            Map<Long, Long> byBucket = new HashMap<>(b.size * 2);
-            for (int i = 0; i < b.size; i++) {
-                byBucket.merge(b.starts[i], b.mwh[i], Long::sum);
-            }
-            changes.put(meter.getKey(), byBucket);
+            changes.put(meter.getKey(), meter.getValue().byStart());
         }
         repository.addRollups(changes);
         pending = new HashMap<>();
+    }
+
+    /** Hands the meter's changes since its last flush to the store (a commit that saves this meter alone). */
+    public void flush(Repository repository, long meterId) {
+        Buckets buckets = pending.remove(meterId);
+        if (buckets != null) {
+            repository.addRollups(Map.of(meterId, buckets.byStart()));
+        }
     }
 
     /** Forgets the meter's unflushed changes (its user was deleted). */

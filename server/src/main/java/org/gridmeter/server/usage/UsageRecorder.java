@@ -31,6 +31,12 @@ public final class UsageRecorder {
     private final long retentionMillis;
     private final Map<Long, MeterState> states = new HashMap<>();
     private final List<MeterState> dirty = new ArrayList<>();
+    /** Meters changed in the open transaction; published to readers after it commits. */
+    private final List<MeterState> unpublished = new ArrayList<>();
+    /** Meters whose change in the open transaction a replay could not redo (late, re-decided, conflict). */
+    private final List<MeterState> unreplayable = new ArrayList<>();
+    /** Meters forgotten in the open transaction; removed from readers' view after it commits. */
+    private final List<Long> forgotten = new ArrayList<>();
     private int orphanMeters;
     /** Replaying logged readings after a restart: they are stored already, and so are their events. */
     private boolean replaying;
@@ -56,6 +62,9 @@ public final class UsageRecorder {
     public void restore(Collection<MeterState> restored) {
         states.clear();
         dirty.clear();
+        unpublished.clear();
+        unreplayable.clear();
+        forgotten.clear();
         orphanMeters = 0;
         for (MeterState state : restored) {
             states.put(state.meterId, state);
@@ -92,7 +101,6 @@ public final class UsageRecorder {
         }
         state.lastHeardMillis = now;
         markDirty(state);
-        live.publish(state.snapshot());
         return new RecordOutcome(fates);
     }
 
@@ -104,12 +112,14 @@ public final class UsageRecorder {
                 : repository.find(state.meterId, ts);
         if (existing == null) {
             insertLate(state, reading);
+            markUnreplayable(state);
             return Fate.LATE;
         }
         if (existing.energyMwh() == reading.energyMwh()) {
             return Fate.DUPLICATE;
         }
         state.conflicts++;
+        markUnreplayable(state);
         repository.event(state.meterId, ts, "conflict", "kept " + existing.energyMwh() + " mWh, ignored "
                 + reading.energyMwh() + " mWh");
         return Fate.CONFLICT;
@@ -153,7 +163,6 @@ public final class UsageRecorder {
             replaying = false;
         }
         markDirty(state);
-        live.publish(state.snapshot());
         return true;
     }
 
@@ -171,6 +180,7 @@ public final class UsageRecorder {
                 }
             } else if (!replaying) {
                 repository.reclassify(state.meterId, d); // a pending reading settled: its consumption was 0
+                markUnreplayable(state);
             }
             count(state, d);
             consumed(state, d, d.deltaMwh());
@@ -306,6 +316,7 @@ public final class UsageRecorder {
         }
         if (old.differsFrom(d)) {
             repository.reclassify(state.meterId, d);
+            markUnreplayable(state);
             window.put(d.timestampMillis(), old.reclassified(d));
             if (old.deltaMwh() != 0) {
                 listener.consumed(state.meterId, old.fromMillis(), old.timestampMillis(), -old.deltaMwh());
@@ -345,6 +356,62 @@ public final class UsageRecorder {
             state.dirty = true;
             dirty.add(state);
         }
+        if (!state.unpublished) {
+            state.unpublished = true;
+            unpublished.add(state);
+        }
+    }
+
+    private void markUnreplayable(MeterState state) {
+        if (!state.unreplayable) {
+            state.unreplayable = true;
+            unreplayable.add(state);
+        }
+    }
+
+    /**
+     * The states of the meters whose changes in the open transaction a replay of the reading log
+     * could not redo: the writer saves them with this commit (see the store's reading log).
+     */
+    public List<MeterState.Saved> drainUnreplayable() {
+        List<MeterState.Saved> saved = new ArrayList<>(unreplayable.size());
+        for (MeterState state : unreplayable) {
+            state.unreplayable = false;
+            if (states.get(state.meterId) == state) {
+                saved.add(state.saved());
+            }
+        }
+        unreplayable.clear();
+        return saved;
+    }
+
+    /** Makes what the last commit made durable visible to readers; call right after it committed. */
+    public void publishCommitted() {
+        for (MeterState state : unpublished) {
+            state.unpublished = false;
+            if (states.get(state.meterId) == state) {
+                live.publish(state.snapshot());
+            }
+        }
+        unpublished.clear();
+        for (long meterId : forgotten) {
+            if (!states.containsKey(meterId)) {
+                live.remove(meterId);
+            }
+        }
+        forgotten.clear();
+    }
+
+    /** The meter's latest reading's time as the writer knows it (uncommitted included), or -1. */
+    public long lastTimestamp(long meterId) {
+        MeterState state = states.get(meterId);
+        return state == null ? -1 : state.lastTimestampMillis;
+    }
+
+    /** When the meter was last heard (server clock) as the writer knows it, or {@code Long.MIN_VALUE}. */
+    public long lastHeard(long meterId) {
+        MeterState state = states.get(meterId);
+        return state == null ? Long.MIN_VALUE : state.lastHeardMillis;
     }
 
     /** How many meters changed since the last {@link #drainDirty}. */
@@ -400,7 +467,7 @@ public final class UsageRecorder {
         if (states.remove(meterId) != null && !registered.test(meterId)) {
             orphanMeters = Math.max(0, orphanMeters - 1);
         }
-        live.remove(meterId);
+        forgotten.add(meterId);
     }
 
     public int orphanMeters() {

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.gridmeter.protocol.Reading;
+import org.gridmeter.server.usage.ConsumptionChain;
 import org.gridmeter.server.usage.ReadingKind;
 import org.gridmeter.server.usage.StoredReading;
 import org.junit.jupiter.api.Test;
@@ -133,22 +134,55 @@ class ReadingLogTest {
     }
 
     @Test
-    void aQueryOnTheWriteConnectionSeesUncommittedReadingsAndTheRestGoesStraightToTheTable() throws Exception {
+    void theWritersQueriesSeeUnmergedReadingsWithoutMergingTheLog() throws Exception {
         try (SqliteStore store = SqliteStore.open(dir); Connection reader = store.openReader()) {
             store.insert(1, reading(1_000, 10));
             store.commit();
-            store.insert(1, reading(2_000, 11));
+            store.insert(1, reading(2_000, 11)); // in the open transaction
+            store.insert(2, reading(2_000, 21));
 
             assertThat(store.find(1, 2_000).energyMwh()).isEqualTo(11);
+            assertThat(store.find(1, 1_000).energyMwh()).as("committed, unmerged").isEqualTo(10);
+            assertThat(store.find(1, 1_500)).isNull();
             assertThat(store.lastNormalBefore(1, 2_000).energyMwh()).isEqualTo(10);
-            assertThat(store.readingsDirect()).isTrue();
-
-            store.insert(1, reading(3_000, 12));
-            store.checkpoint();
+            assertThat(store.before(1, 3_000).energyMwh()).isEqualTo(11);
+            assertThat(store.after(1, 0, 10)).extracting(StoredReading::energyMwh).containsExactly(10L, 11L);
+            assertThat(store.readingsDirect()).as("nothing was merged to answer").isFalse();
             store.commit();
-            assertThat(count(reader, "readings")).isEqualTo(3);
-            assertThat(count(reader, "reading_log")).isZero();
-            assertThat(store.readingsDirect()).isFalse();
+            assertThat(count(reader, "readings")).isZero();
+            assertThat(count(reader, "reading_log")).isEqualTo(2);
+
+            assertThat(store.mergeStep()).isTrue();
+            store.insert(1, reading(3_000, 12));
+            assertThat(store.after(1, 0, 2)).as("merged rows and unmerged ones, in time order")
+                    .extracting(StoredReading::energyMwh).containsExactly(10L, 11L);
+            assertThat(store.after(1, 1_000, 5)).extracting(StoredReading::energyMwh).containsExactly(11L, 12L);
+        }
+    }
+
+    @Test
+    void aDecisionChangedWhileUnmergedReachesTheTableAndWinsOverTheLog() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir); ReadingQueries queries = new ReadingQueries(store);
+                Connection reader = store.openReader()) {
+            store.insert(1, new StoredReading(1_000, 5, 1, 0, Reading.NO_EXPORT, 0, ReadingKind.PENDING, 1_000));
+            store.commit();
+
+            store.reclassify(1, new ConsumptionChain.Decision(1_000, 5, ReadingKind.RESET, null, 0));
+            store.commit();
+
+            assertThat(count(reader, "readings")).as("written to the table with its new decision").isEqualTo(1);
+            assertThat(queries.page(1, Long.MIN_VALUE, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.kind()).isEqualTo(ReadingKind.RESET))
+                    .satisfies(r -> assertThat(r.deltaMwh()).isEqualTo(5));
+            assertThat(store.find(1, 1_000).kind()).isEqualTo(ReadingKind.RESET);
+            assertThat(store.mergeStep()).isTrue();
+            store.commit();
+            assertThat(queries.page(1, Long.MIN_VALUE, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.kind()).as("the merge keeps it").isEqualTo(ReadingKind.RESET));
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.recoverLog();
+            assertThat(store.find(1, 1_000).kind()).as("so does recovery").isEqualTo(ReadingKind.RESET);
         }
     }
 

@@ -60,14 +60,27 @@ class UsageRecorderTest {
             return recorder.record(meter, List.of(readings));
         }
 
-        List<StoredReading> rows(long meter) throws Exception {
+        /** What the writer does at a commit: saves the states, commits, shows the result to readers. */
+        void commit() throws Exception {
+            store.logReadings();
             store.saveStates(recorder.drainDirty());
             store.commit();
+            recorder.publishCommitted();
+        }
+
+        List<StoredReading> rows(long meter) throws Exception {
+            commit();
             return queries.page(meter, Long.MIN_VALUE, 1_000_000);
         }
 
-        long total(long meter) {
+        long total(long meter) throws Exception {
+            commit();
             return live.get(meter).totalMwh();
+        }
+
+        MeterSnapshot meter(long meter) throws Exception {
+            commit();
+            return live.get(meter);
         }
     }
 
@@ -96,7 +109,7 @@ class UsageRecorderTest {
 
         assertThat(outcome.conflicts()).isEqualTo(2);
         assertThat(f.rows(1)).extracting(StoredReading::energyMwh).containsExactly(1000L, 2000L);
-        assertThat(f.live.get(1).conflicts()).isEqualTo(2);
+        assertThat(f.meter(1).conflicts()).isEqualTo(2);
     }
 
     @Test
@@ -165,6 +178,7 @@ class UsageRecorderTest {
             assertThat(replayed.replay(1, row)).isTrue();
         }
         assertThat(replayed.replay(1, logged.get(0))).as("not newer than the latest: nothing to do").isFalse();
+        replayed.publishCommitted();
 
         MeterSnapshot lost = f.live.get(1);
         MeterSnapshot rebuilt = live.get(1);
@@ -173,6 +187,7 @@ class UsageRecorderTest {
         assertThat(rebuilt.glitches()).isEqualTo(1);
         f.record(1, reading(4, 7, 2_100));
         replayed.record(1, List.of(reading(4, 7, 2_100)));
+        replayed.publishCommitted();
         assertThat(live.get(1).totalMwh()).as("the next reading is decided alike").isEqualTo(f.total(1));
     }
 
@@ -264,9 +279,9 @@ class UsageRecorderTest {
 
             assertThat(inOrder.total(meter)).as("in order, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
             assertThat(shuffled.total(meter)).as("shuffled, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
-            assertThat(inOrder.live.get(meter).exportedTotalMwh()).as("export in order, meter %d", meter)
+            assertThat(inOrder.meter(meter).exportedTotalMwh()).as("export in order, meter %d", meter)
                     .isEqualTo(scenario.trueExportMwh());
-            assertThat(shuffled.live.get(meter).exportedTotalMwh()).as("export shuffled, meter %d", meter)
+            assertThat(shuffled.meter(meter).exportedTotalMwh()).as("export shuffled, meter %d", meter)
                     .isEqualTo(scenario.trueExportMwh());
             assertThat(shuffled.rows(meter)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("powerW")
                     .isEqualTo(inOrder.rows(meter));
