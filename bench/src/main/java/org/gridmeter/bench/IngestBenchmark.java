@@ -153,8 +153,10 @@ public class IngestBenchmark {
         alerts.evaluate(meter, ts, biller.openCycleMwh(meter), biller.recentInvoices(meter));
         if (i % 20_000 == 0) { // what a commit does with them, minus SQLite
             recorder.drainDirty();
+            recorder.publishCommitted();
             biller.drainDirty();
-            rollups.flush(c -> sink.putAll(c));
+            biller.publishCommitted();
+            rollups.flush((buckets, spans) -> sink.putAll(buckets));
             sink.clear();
             alerts.publish();
         }

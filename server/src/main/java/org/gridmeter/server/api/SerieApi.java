@@ -16,6 +16,7 @@ import org.gridmeter.server.http.ApiException;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
 import org.gridmeter.server.store.ReadingQueries;
+import org.gridmeter.server.usage.Consumption;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.users.UserDirectory;
 
@@ -58,19 +59,15 @@ final class SerieApi {
                     "Query parameter 'formato' must be json or csv, got '" + format + "'.");
         }
         UsuarioApi.existing(users, id);
-        List<long[]> buckets = queries.rollups(id, millis(from), millis(to));
+        Consumption consumption = queries.consumption(id, millis(from), millis(to));
         List<Map<String, Object>> series = new ArrayList<>();
         long total = 0;
-        int next = 0;
         for (ZonedDateTime start = from; start.isBefore(to); ) {
             ZonedDateTime end = step(start, passo);
             if (end.isAfter(to)) {
                 end = to;
             }
-            long sum = 0;
-            while (next < buckets.size() && buckets.get(next)[0] < millis(end)) {
-                sum += buckets.get(next++)[1];
-            }
+            long sum = consumption.between(millis(start), millis(end));
             total += sum;
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("inicio", time.timestamp(millis(start)));
@@ -121,12 +118,8 @@ final class SerieApi {
         UsuarioApi.existing(users, id);
         long from = millis(range[0]);
         long to = millis(range[1]);
-        long sum = 0;
-        for (long[] b : queries.rollups(id, Math.floorDiv(from, Rollups.BUCKET_MILLIS) * Rollups.BUCKET_MILLIS, to)) {
-            long overlap = Math.min(to, b[0] + Rollups.BUCKET_MILLIS) - Math.max(from, b[0]);
-            // a bucket cut by the range counts in proportion; consumption is even within a bucket
-            sum += overlap >= Rollups.BUCKET_MILLIS ? b[1] : Math.round((double) b[1] * overlap / Rollups.BUCKET_MILLIS);
-        }
+        long sum = queries.consumption(id, Math.floorDiv(from, Rollups.BUCKET_MILLIS) * Rollups.BUCKET_MILLIS, to)
+                .prorated(from, to);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
         body.put("periodo", periodo);

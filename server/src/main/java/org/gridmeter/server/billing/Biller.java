@@ -27,6 +27,8 @@ public final class Biller implements ConsumptionListener {
 
     /** How many closed invoices' consumption the alert rules compare with. */
     public static final int RECENT = 12;
+    /** Invoices of one meter closed at a time (by one reading, or by one pass for silent meters). */
+    static final int CLOSES_AT_ONCE = 12;
 
     /** A meter's billing state; persisted so a restart resumes it. */
     public static final class CycleState {
@@ -69,6 +71,8 @@ public final class Biller implements ConsumptionListener {
     private final List<CycleState> dirty = new ArrayList<>();
     private final List<CycleState> unpublished = new ArrayList<>();
     private final List<Long> forgotten = new ArrayList<>();
+    /** Meters with cycles left to close, and the reading time to close them up to. */
+    private final Map<Long, Long> behind = new HashMap<>();
 
     public Biller(BillingCalendar calendar, TariffBook tariffs, BillingRepository repository, Clock clock,
             Duration closeGrace, Collection<Saved> restored) {
@@ -87,6 +91,7 @@ public final class Biller implements ConsumptionListener {
         dirty.clear();
         unpublished.clear();
         forgotten.clear();
+        behind.clear();
         for (Saved s : restored) {
             CycleState st = new CycleState(s.meterId(), calendar.cycleOf(s.cycleStartMillis()));
             st.cycleMwh = s.cycleMwh();
@@ -126,14 +131,42 @@ public final class Biller implements ConsumptionListener {
     }
 
     /**
-     * A reading of {@code meterId} at {@code timestampMillis} was recorded: closes every cycle that
-     * ended at or before it. Returns the invoices closed.
+     * A reading of {@code meterId} at {@code timestampMillis} was recorded: closes the cycles that
+     * ended at or before it, at most {@value #CLOSES_AT_ONCE} (a reading after years of silence leaves
+     * the rest to {@link #catchUp}, so no one reading holds the writer up). Returns the invoices closed.
      */
     public List<Invoice> readingAt(long meterId, long timestampMillis) {
         CycleState st = state(meterId, timestampMillis);
         List<Invoice> closed = new ArrayList<>(0);
-        while (st != null && timestampMillis >= st.cycle.endMillis()) {
+        closeUpTo(st, timestampMillis, closed);
+        return closed;
+    }
+
+    /** Closes, as not estimated, up to {@value #CLOSES_AT_ONCE} cycles ending at or before {@code timestampMillis}. */
+    private void closeUpTo(CycleState st, long timestampMillis, List<Invoice> closed) {
+        for (int n = 0; timestampMillis >= st.cycle.endMillis(); n++) {
+            if (n == CLOSES_AT_ONCE) {
+                behind.merge(st.meterId, timestampMillis, Math::max);
+                return;
+            }
             closed.add(close(st, false));
+        }
+        behind.remove(st.meterId);
+    }
+
+    /**
+     * Once a writer tick: closes more of the cycles of meters left behind by {@link #readingAt}, at
+     * most {@value #CLOSES_AT_ONCE} each. Returns the invoices closed.
+     */
+    public List<Invoice> catchUp() {
+        List<Invoice> closed = new ArrayList<>(0);
+        for (Map.Entry<Long, Long> meter : new ArrayList<>(behind.entrySet())) {
+            CycleState st = states.get(meter.getKey());
+            if (st == null) {
+                behind.remove(meter.getKey());
+            } else {
+                closeUpTo(st, meter.getValue(), closed);
+            }
         }
         return closed;
     }
@@ -158,8 +191,9 @@ public final class Biller implements ConsumptionListener {
         long now = clock.millis();
         List<Invoice> closed = new ArrayList<>(0);
         for (CycleState st : states.values()) {
-            while (now >= st.cycle.endMillis() + graceMillis && now - lastHeard.applyAsLong(st.meterId) >= graceMillis) {
-                closed.add(close(st, true));
+            for (int n = 0; n < CLOSES_AT_ONCE && now >= st.cycle.endMillis() + graceMillis
+                    && now - lastHeard.applyAsLong(st.meterId) >= graceMillis; n++) {
+                closed.add(close(st, true)); // a meter silent for years: the rest on the next passes
             }
         }
         return closed;
@@ -278,6 +312,7 @@ public final class Biller implements ConsumptionListener {
     /** The meter's user and readings are being deleted; readers stop seeing its open cycle once that commits. */
     public void forget(long meterId) {
         states.remove(meterId);
+        behind.remove(meterId);
         forgotten.add(meterId);
     }
 }

@@ -487,14 +487,22 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         }
     }
 
-    /** Stops taking work, stores everything queued, commits, and waits for the thread to end. */
+    /**
+     * Stops taking work, stores everything queued, commits, and waits for the thread to end: every
+     * accepted reading is stored, however long that takes (each datagram's cost is bounded, so it is
+     * the queue's length that decides), with a line every few seconds saying what is left.
+     */
     @Override
     public void close() throws InterruptedException {
         running = false;
         queue.offer(WAKE_UP); // if the queue is full, the writer is busy and will see running=false soon
-        thread.join(30_000);
-        if (thread.isAlive()) {
-            log.error("event=writer_stop_timeout queued={}", queue.size());
+        while (true) {
+            thread.join(5_000);
+            if (!thread.isAlive()) {
+                return;
+            }
+            log.warn("event=writer_draining queued={} what_to_do=\"wait: every accepted reading is being stored "
+                    + "before the server stops\"", queue.size());
         }
     }
 }

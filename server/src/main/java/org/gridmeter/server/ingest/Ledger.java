@@ -102,8 +102,9 @@ final class Ledger {
         checkpointWanted = true;
     }
 
-    /** Once a second: estimated invoices of silent meters, and silence alerts. */
+    /** Once a second: invoices left to close, estimated invoices of silent meters, and silence alerts. */
     void tick() {
+        invoices(biller.catchUp());
         invoices(biller.closeSilent(this::lastHeard));
         alerts.checkSilent(users.ids(), this::lastHeard);
     }

@@ -21,6 +21,7 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
 
     private final Connection connection;
     private final PreparedStatement addRollup;
+    private final PreparedStatement addSpan;
     private final PreparedStatement saveInvoice;
     private final PreparedStatement saveState;
 
@@ -28,6 +29,9 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
         this.connection = connection;
         addRollup = connection.prepareStatement("INSERT INTO rollups (meter_id, bucket_ms, consumption_mwh) "
                 + "VALUES (?, ?, ?) ON CONFLICT (meter_id, bucket_ms) DO UPDATE "
+                + "SET consumption_mwh = consumption_mwh + excluded.consumption_mwh");
+        addSpan = connection.prepareStatement("INSERT INTO rollup_spans (meter_id, from_ms, to_ms, consumption_mwh) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (meter_id, from_ms, to_ms) DO UPDATE "
                 + "SET consumption_mwh = consumption_mwh + excluded.consumption_mwh");
         saveInvoice = connection.prepareStatement("INSERT OR REPLACE INTO invoices (meter_id, cycle_start_ms, "
                 + "cycle_end_ms, month, opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, "
@@ -37,9 +41,9 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
     }
 
     @Override
-    public void addRollups(Map<Long, Map<Long, Long>> changes) {
+    public void addRollups(Map<Long, Map<Long, Long>> buckets, Map<Long, List<Rollups.Span>> spans) {
         try {
-            for (Map.Entry<Long, Map<Long, Long>> meter : new TreeMap<>(changes).entrySet()) {
+            for (Map.Entry<Long, Map<Long, Long>> meter : new TreeMap<>(buckets).entrySet()) {
                 for (Map.Entry<Long, Long> bucket : new TreeMap<>(meter.getValue()).entrySet()) {
                     addRollup.setLong(1, meter.getKey());
                     addRollup.setLong(2, bucket.getKey());
@@ -48,6 +52,21 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
                 }
             }
             addRollup.executeBatch();
+            if (spans.isEmpty()) {
+                return;
+            }
+            for (Map.Entry<Long, List<Rollups.Span>> meter : spans.entrySet()) {
+                for (Rollups.Span span : meter.getValue()) {
+                    addSpan.setLong(1, meter.getKey());
+                    addSpan.setLong(2, span.fromMillis());
+                    addSpan.setLong(3, span.toMillis());
+                    addSpan.setLong(4, span.mwh());
+                    addSpan.executeUpdate();
+                }
+            }
+            try (Statement st = connection.createStatement()) {
+                st.executeUpdate("DELETE FROM rollup_spans WHERE consumption_mwh = 0"); // taken back whole
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }

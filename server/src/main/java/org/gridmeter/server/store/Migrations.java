@@ -153,6 +153,17 @@ final class Migrations {
             // alone (see ReadingLog), and a restart replays for each meter only the log rows after its own.
             """
             ALTER TABLE meter_state ADD COLUMN log_rowid INTEGER NOT NULL DEFAULT 0;
+            """,
+            // 7: consumption spanning more than a day (a long silence, a reading decades late) is kept as one
+            // span, not as one rollup per 15 minutes: a reading's cost is bounded by the readings it touches.
+            """
+            CREATE TABLE rollup_spans (
+                meter_id        INTEGER NOT NULL,
+                from_ms         INTEGER NOT NULL,
+                to_ms           INTEGER NOT NULL,
+                consumption_mwh INTEGER NOT NULL,
+                PRIMARY KEY (meter_id, from_ms, to_ms)
+            ) WITHOUT ROWID;
             """);
 
     private Migrations() {

@@ -12,6 +12,7 @@ import org.gridmeter.server.alerts.Alert;
 import org.gridmeter.server.billing.BillingCalendar;
 import org.gridmeter.server.billing.Invoice;
 import org.gridmeter.server.billing.TariffJson;
+import org.gridmeter.server.usage.Consumption;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.StoredReading;
 
@@ -77,13 +78,13 @@ public final class ReadingQueries implements AutoCloseable {
     }
 
     /**
-     * The meter's 15-minute rollups with {@code fromMillis <= bucket start < toMillis}: pairs (start,
-     * mWh), as of the last commit. The table holds what the meter's last saved state includes; the
-     * readings logged for the meter after that (its {@code meter_state.log_rowid}) are spread here the
-     * way the writer will add them, all in one read transaction, so the answer agrees with every
-     * other route's.
+     * The meter's consumption with {@code fromMillis <= bucket start < toMillis} as of the last
+     * commit: its 15-minute rollups, and its spans overlapping the range. The tables hold what the
+     * meter's last saved state includes; the readings logged for the meter after that (its
+     * {@code meter_state.log_rowid}) are added as spans of their own, all in one read transaction, so
+     * the answer agrees with every other route's.
      */
-    public List<long[]> rollups(long meterId, long fromMillis, long toMillis) throws SQLException {
+    public Consumption consumption(long meterId, long fromMillis, long toMillis) throws SQLException {
         Connection c = connection();
         c.setAutoCommit(false); // the rollups, the saved state's log row and the log: one snapshot
         try {
@@ -99,6 +100,18 @@ public final class ReadingQueries implements AutoCloseable {
                     }
                 }
             }
+            List<Rollups.Span> spans = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT from_ms, to_ms, consumption_mwh FROM rollup_spans "
+                    + "WHERE meter_id = ? AND from_ms < ? AND to_ms >= ?")) {
+                ps.setLong(1, meterId);
+                ps.setLong(2, toMillis);
+                ps.setLong(3, fromMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        spans.add(new Rollups.Span(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log WHERE id > coalesce("
                     + "(SELECT log_rowid FROM meter_state WHERE meter_id = ?), 0) ORDER BY id")) {
                 ps.setLong(1, meterId);
@@ -107,15 +120,14 @@ public final class ReadingQueries implements AutoCloseable {
                         for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, Long.MIN_VALUE,
                                 Long.MAX_VALUE)) {
                             StoredReading r = logged.reading();
-                            Rollups.spread(r.deltaMwh(), r.fromMillis(), r.timestampMillis(), fromMillis, toMillis,
-                                    (bucket, mwh) -> buckets.merge(bucket, mwh, Long::sum));
+                            if (r.deltaMwh() != 0) {
+                                spans.add(new Rollups.Span(r.fromMillis(), r.timestampMillis(), r.deltaMwh()));
+                            }
                         }
                     }
                 }
             }
-            List<long[]> rows = new ArrayList<>(buckets.size());
-            buckets.forEach((bucket, mwh) -> rows.add(new long[] {bucket, mwh}));
-            return rows;
+            return new Consumption(java.util.Collections.unmodifiableNavigableMap(buckets), List.copyOf(spans));
         } finally {
             c.rollback();
             c.setAutoCommit(true);

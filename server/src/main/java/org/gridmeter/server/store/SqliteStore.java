@@ -440,8 +440,8 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     public int deleteMeterData(long id) throws SQLException {
         mergeReadings();
         int readings = 0;
-        for (String table : List.of("readings", "meter_state", "meter_events", "rollups", "billing_state", "invoices",
-                "alerts")) {
+        for (String table : List.of("readings", "meter_state", "meter_events", "rollups", "rollup_spans",
+                "billing_state", "invoices", "alerts")) {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE meter_id = ?")) {
                 ps.setLong(1, id);
                 int deleted = ps.executeUpdate();

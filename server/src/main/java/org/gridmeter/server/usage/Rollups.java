@@ -1,30 +1,50 @@
 package org.gridmeter.server.usage;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The 15-minute consumption rollups: every decision is spread over the buckets its consumption
  * spans, so the buckets of any period add up to that period's consumption interpolated at its
- * ends (an invoice, to the mWh). Changes gather in memory and go to the store at each checkpoint.
- * Writer thread only.
+ * ends (an invoice, to the mWh). A decision that spans more than {@value #SPAN_BUCKETS} buckets (a
+ * meter silent for over a day, a reading decades late) is kept whole as a {@link Span} instead, so
+ * that what one reading costs is bounded by the readings it touches, not by the time it covers;
+ * readers add a span's exact portion of each period. Changes gather in memory and go to the store
+ * when the meter's state is saved. Writer thread only.
  */
 public final class Rollups implements ConsumptionListener {
 
     public static final long BUCKET_MILLIS = 15 * 60_000L;
+    /** Decisions spanning more buckets than this (a day) are kept as spans. */
+    public static final int SPAN_BUCKETS = 96;
+
+    /** {@code mwh} consumed evenly over {@code (fromMillis, toMillis]}. */
+    public record Span(long fromMillis, long toMillis, long mwh) {
+
+        /** Its part of {@code [windowStart, windowEnd)}. */
+        public long portion(long windowStart, long windowEnd) {
+            return Spread.portion(mwh, fromMillis, toMillis, windowStart, windowEnd);
+        }
+    }
 
     /** Where rollups are added; writer thread, in its open transaction. */
     public interface Repository {
-        /** Adds {@code mwh} (possibly negative) to each meter's bucket. */
-        void addRollups(Map<Long, Map<Long, Long>> changesByMeterAndBucket);
+        /**
+         * Adds {@code mwh} (possibly negative) to each meter's bucket, and each span (a span with the
+         * same ends adds up; one that comes to zero is gone).
+         */
+        void addRollups(Map<Long, Map<Long, Long>> bucketsByMeter, Map<Long, List<Span>> spansByMeter);
     }
 
-    /** A meter's changed buckets since the last flush: a few, so kept in two small arrays. */
-    private static final class Buckets {
+    /** A meter's changed buckets and spans since the last flush: a few, so kept in small arrays. */
+    private static final class Pending {
         long[] starts = new long[2];
         long[] mwh = new long[2];
         int size;
+        List<Span> spans;
 
         void add(long start, long part) {
             for (int i = size - 1; i >= 0; i--) {
@@ -41,6 +61,13 @@ public final class Rollups implements ConsumptionListener {
             mwh[size++] = part;
         }
 
+        void add(Span span) {
+            if (spans == null) {
+                spans = new ArrayList<>(2);
+            }
+            spans.add(span);
+        }
+
         Map<Long, Long> byStart() {
             Map<Long, Long> byBucket = new HashMap<>(size * 2);
             for (int i = 0; i < size; i++) {
@@ -50,31 +77,34 @@ public final class Rollups implements ConsumptionListener {
         }
     }
 
-    private Map<Long, Buckets> pending = new HashMap<>();
+    private Map<Long, Pending> pending = new HashMap<>();
 
     @Override
     public void consumed(long meterId, long fromMillis, long toMillis, long deltaMwh) {
-        Buckets buckets = pending.computeIfAbsent(meterId, id -> new Buckets());
-        spread(deltaMwh, fromMillis, toMillis, Long.MIN_VALUE, Long.MAX_VALUE, buckets::add);
+        Pending p = pending.computeIfAbsent(meterId, id -> new Pending());
+        if (isSpan(fromMillis, toMillis)) {
+            p.add(new Span(fromMillis, toMillis, deltaMwh));
+        } else {
+            spread(deltaMwh, fromMillis, toMillis, p::add);
+        }
+    }
+
+    /** Whether a decision over {@code (fromMillis, toMillis]} is kept as a span rather than in buckets. */
+    public static boolean isSpan(long fromMillis, long toMillis) {
+        return fromMillis < toMillis && Math.floorDiv(toMillis, BUCKET_MILLIS)
+                - Math.floorDiv(fromMillis, BUCKET_MILLIS) > SPAN_BUCKETS;
     }
 
     /** Where {@link #spread} puts each bucket's part. */
     @FunctionalInterface
-    public interface BucketSink {
+    interface BucketSink {
         void add(long bucketStartMillis, long mwh);
     }
 
-    /**
-     * Spreads {@code deltaMwh}, consumed evenly over {@code (fromMillis, toMillis]}, over the
-     * 15-minute buckets it touches whose start is in {@code [windowFrom, windowTo)}: the parts the
-     * rollups hold for it.
-     */
-    public static void spread(long deltaMwh, long fromMillis, long toMillis, long windowFrom, long windowTo,
-            BucketSink sink) {
-        long first = Math.max(Math.floorDiv(Math.min(fromMillis, toMillis), BUCKET_MILLIS),
-                windowFrom == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(windowFrom + BUCKET_MILLIS - 1, BUCKET_MILLIS));
-        long last = Math.min(Math.floorDiv(toMillis, BUCKET_MILLIS),
-                windowTo == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(windowTo - 1, BUCKET_MILLIS));
+    /** Spreads {@code deltaMwh}, consumed evenly over {@code (fromMillis, toMillis]}, over the buckets it touches. */
+    private static void spread(long deltaMwh, long fromMillis, long toMillis, BucketSink sink) {
+        long first = Math.floorDiv(Math.min(fromMillis, toMillis), BUCKET_MILLIS);
+        long last = Math.floorDiv(toMillis, BUCKET_MILLIS);
         for (long b = first; b <= last; b++) {
             long part = Spread.portion(deltaMwh, fromMillis, toMillis, b * BUCKET_MILLIS, (b + 1) * BUCKET_MILLIS);
             if (part != 0) {
@@ -88,19 +118,23 @@ public final class Rollups implements ConsumptionListener {
         if (pending.isEmpty()) {
             return;
         }
-        Map<Long, Map<Long, Long>> changes = new HashMap<>(pending.size() * 2);
-        for (Map.Entry<Long, Buckets> meter : pending.entrySet()) {
-            changes.put(meter.getKey(), meter.getValue().byStart());
+        Map<Long, Map<Long, Long>> buckets = new HashMap<>(pending.size() * 2);
+        Map<Long, List<Span>> spans = new HashMap<>();
+        for (Map.Entry<Long, Pending> meter : pending.entrySet()) {
+            buckets.put(meter.getKey(), meter.getValue().byStart());
+            if (meter.getValue().spans != null) {
+                spans.put(meter.getKey(), meter.getValue().spans);
+            }
         }
-        repository.addRollups(changes);
+        repository.addRollups(buckets, spans);
         pending = new HashMap<>();
     }
 
     /** Hands the meter's changes since its last flush to the store (a commit that saves this meter alone). */
     public void flush(Repository repository, long meterId) {
-        Buckets buckets = pending.remove(meterId);
-        if (buckets != null) {
-            repository.addRollups(Map.of(meterId, buckets.byStart()));
+        Pending p = pending.remove(meterId);
+        if (p != null) {
+            repository.addRollups(Map.of(meterId, p.byStart()), p.spans == null ? Map.of() : Map.of(meterId, p.spans));
         }
     }
 
