@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The benchmark suite: raw loopback UDP limit, server ingest (single readings, batches, legacy),
-# HTTP against a bare Netty hello-world, and the codec's JMH figures; prints one table.
-# Bounded: about 5 minutes with the defaults. Knobs: INGEST_SECONDS (60), INGEST_RATE (200000).
+# The benchmark suite: raw loopback UDP limit, server ingest into registered meters (billing and
+# alerts run for them) with single readings, with 10 % loss + 10 % duplicates + 10 % reordering,
+# batches and legacy datagrams; HTTP against a bare Netty hello-world; the codec's JMH figures.
+# Prints one table. Bounded: about 7 minutes with the defaults. Knobs: INGEST_SECONDS (60),
+# INGEST_RATE (200000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 INGEST_SECONDS="${INGEST_SECONDS:-60}"
 INGEST_RATE="${INGEST_RATE:-200000}"
 UDP=18950 HTTP=15950 HELLO=15951
+TOKEN=bench-admin-token-0123456789
 WORK=$(mktemp -d /tmp/gridmeter-bench.XXXXXX)
 BENCH="$ROOT/bench/target/benchmarks.jar"
 SERVER="$ROOT/server/target/gridmeter-server.jar"
@@ -33,34 +36,47 @@ fi
 start_server() {
     rm -rf "$WORK/data"
     java -jar "$SERVER" --bind 127.0.0.1 --udp-port "$UDP" --http-port "$HTTP" --data-dir "$WORK/data" \
-        --admin-token bench-admin-token-0123456789 >"$WORK/server.log" 2>&1 &
+        --admin-token "$TOKEN" >"$WORK/server.log" 2>&1 &
     server_pid=$!
     until grep -q "GridMeter server:" "$WORK/server.log"; do sleep 0.1; done
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
-load() { java -cp "$BENCH" org.gridmeter.bench.LoadGenerator --port "$UDP" --http "$HTTP" "$@" | tail -n 1; }
+load() {
+    java -cp "$BENCH" org.gridmeter.bench.LoadGenerator --port "$UDP" --http "$HTTP" --register --token "$TOKEN" \
+        --raw-limit "$limit" "$@" | tail -n 1
+}
+stored_per_s() { sed -E 's/.*stored [0-9,]+ readings = ([0-9,]+)\/s.*/\1/' <<<"$1" | tr -d ,; }
 
-say "1/5 raw loopback limit: a bare receiver, one Java sender thread, 10 s"
+say "1/6 raw loopback limit: a bare receiver, one Java sender thread, 10 s"
 raw=$(java -cp "$BENCH" org.gridmeter.bench.LoadGenerator --raw --rate 1000000 --seconds 10 | tail -n 1)
+limit=$(sed -E 's/.*limit ([0-9]+) datagrams\/s received.*/\1/' <<<"$raw")
 results+=("$raw")
 
-say "2/5 ingest: ${INGEST_RATE}/s single-reading v1 datagrams, 10,000 meters, ${INGEST_SECONDS} s"
+say "2/6 ingest: ${INGEST_RATE}/s single-reading v1 datagrams, 10,000 registered meters, ${INGEST_SECONDS} s"
 start_server
-results+=("$(load --rate "$INGEST_RATE" --seconds "$INGEST_SECONDS" --meters 10000)")
+clean=$(load --rate "$INGEST_RATE" --seconds "$INGEST_SECONDS" --meters 10000)
+results+=("$clean")
 stop_server
 
-say "3/5 ingest: batches of 50 readings at 10,000 datagrams/s (500,000 readings/s), 20 s"
+say "3/6 ingest: the same with 10 % loss, 10 % duplicates and 10 % reordering (late readings)"
+start_server
+faults=$(load --rate "$INGEST_RATE" --seconds "$INGEST_SECONDS" --meters 10000 --loss 0.1 --duplicate 0.1 \
+    --reorder 0.1)
+results+=("$faults")
+results+=("$(awk -v f="$(stored_per_s "$faults")" -v c="$(stored_per_s "$clean")" \
+    'BEGIN {printf "faults/clean stored readings/s: %.2f\n", f / c}')")
+stop_server
+
+say "4/6 ingest: batches of 50 readings at 10,000 datagrams/s (500,000 readings/s), 1,000 meters, 20 s"
 start_server
 results+=("$(load --rate 10000 --batch 50 --seconds 20 --meters 1000)")
 stop_server
 
-say "4/5 ingest: legacy datagrams at 100,000/s, 10 s"
+say "5/6 ingest: legacy datagrams at 100,000/s, 10,000 meters, 10 s"
 start_server
 results+=("$(load --rate 100000 --seconds 10 --meters 10000 --legacy)")
 
-say "5/5 HTTP: wrk -t2 -c50 -d10s against the server and a bare Netty hello-world"
-curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP/usuario/cadastro/" \
-    -H "Authorization: Bearer bench-admin-token-0123456789" -d '{"id": 1, "nome": "bench", "endereco": "x"}'
+say "6/6 HTTP: wrk -t2 -c50 -d10s against the server and a bare Netty hello-world"
 java -cp "$BENCH" org.gridmeter.bench.HelloServer "$HELLO" >"$WORK/hello.log" 2>&1 &
 hello_pid=$!
 until curl -s -o /dev/null "http://127.0.0.1:$HELLO/"; do sleep 0.1; done

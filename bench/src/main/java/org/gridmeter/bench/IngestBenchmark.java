@@ -98,6 +98,16 @@ public class IngestBenchmark {
         }
 
         @Override
+        public int position() {
+            return 0;
+        }
+
+        @Override
+        public void unreplayable(long meterId, int firstPosition, long[] consumed, int count,
+                org.gridmeter.server.usage.MeterState.Saved after) {
+        }
+
+        @Override
         public void event(long meterId, long timestampMillis, String kind, String detail) {
         }
 

@@ -23,6 +23,10 @@ public final class ServerProcessAccess implements AutoCloseable {
         return server.httpPort;
     }
 
+    public String adminToken() {
+        return ServerProcess.TOKEN;
+    }
+
     @Override
     public void close() throws InterruptedException {
         server.close();

@@ -124,7 +124,7 @@ final class ServerCommand implements Callable<ServerConfig> {
             description = "Idle HTTP connections are closed after this. Env GRIDMETER_IDLE_TIMEOUT. Default ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "1s", paramLabel = "DURATION",
+    @Option(names = "--checkpoint-interval", defaultValue = "2s", paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How often every changed meter state is saved; after a crash the readings logged since "
                     + "are replayed on start (longer: fewer writes, a longer replay). "

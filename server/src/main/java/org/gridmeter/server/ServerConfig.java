@@ -50,7 +50,7 @@ public record ServerConfig(
      */
     public record Tuning(Duration checkpointInterval, int smallCheckpointMeters, Duration mergeAfter, int mergeChunk) {
 
-        public static final Tuning DEFAULTS = new Tuning(Duration.ofSeconds(1), 256, SqliteStore.DEFAULT_MERGE_AFTER,
+        public static final Tuning DEFAULTS = new Tuning(Duration.ofSeconds(2), 256, SqliteStore.DEFAULT_MERGE_AFTER,
                 SqliteStore.DEFAULT_MERGE_CHUNK);
 
         public Tuning {

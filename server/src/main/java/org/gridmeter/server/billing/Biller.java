@@ -40,6 +40,8 @@ public final class Biller implements ConsumptionListener {
         long totalMwh;
         long billedMwh;
         final ArrayDeque<Long> recent = new ArrayDeque<>();
+        /** An immutable copy of {@link #recent} for readers, or {@code null} once it changed. */
+        List<Long> recentView;
         /** Changed since the last checkpoint that saved it. */
         boolean dirty;
         /** Changed in the open transaction: readers see it once committed. */
@@ -200,8 +202,7 @@ public final class Biller implements ConsumptionListener {
     }
 
     private Invoice close(CycleState st, boolean estimated) {
-        long ahead = st.ahead.values().stream().mapToLong(Long::longValue).sum();
-        long opening = st.totalMwh - st.cycleMwh - ahead;
+        long opening = st.totalMwh - st.cycleMwh - aheadMwh(st);
         long adjustment = opening - st.billedMwh;
         Tariff tariff = tariffs.at(st.cycle.endMillis());
         BigDecimal amount = tariff.amount(Invoice.kwh(st.cycleMwh + adjustment));
@@ -213,6 +214,7 @@ public final class Biller implements ConsumptionListener {
         while (st.recent.size() > RECENT) {
             st.recent.removeFirst();
         }
+        st.recentView = null;
         st.cycle = calendar.next(st.cycle);
         Long next = st.ahead.remove(st.cycle.startMillis());
         st.cycleMwh = next == null ? 0 : next;
@@ -270,7 +272,7 @@ public final class Biller implements ConsumptionListener {
 
     private static Saved saved(CycleState st) {
         return new Saved(st.meterId, st.cycle.startMillis(), st.cycleMwh, new TreeMap<>(st.ahead), st.totalMwh,
-                st.billedMwh, List.copyOf(st.recent));
+                st.billedMwh, recentView(st));
     }
 
     /** Makes the open cycles the last commit made durable visible to readers; call right after it committed. */
@@ -291,10 +293,25 @@ public final class Biller implements ConsumptionListener {
     }
 
     private void publish(CycleState st) {
-        long ahead = st.ahead.values().stream().mapToLong(Long::longValue).sum();
-        long opening = st.totalMwh - st.cycleMwh - ahead;
+        long opening = st.totalMwh - st.cycleMwh - aheadMwh(st);
         published.put(st.meterId, new OpenCycle(st.cycle, opening, st.cycleMwh, opening - st.billedMwh,
-                List.copyOf(st.recent)));
+                recentView(st)));
+    }
+
+    /** The closed invoices' consumption, as an immutable list made again only when an invoice closes. */
+    private static List<Long> recentView(CycleState st) {
+        if (st.recentView == null) {
+            st.recentView = List.copyOf(st.recent);
+        }
+        return st.recentView;
+    }
+
+    private static long aheadMwh(CycleState st) {
+        long sum = 0;
+        for (long mwh : st.ahead.values()) {
+            sum += mwh;
+        }
+        return sum;
     }
 
     /** The open cycle's consumption as decided so far (writer thread). */
@@ -306,7 +323,7 @@ public final class Biller implements ConsumptionListener {
     /** The consumption of the meter's closed invoices, oldest first, at most {@value #RECENT} (writer thread). */
     public List<Long> recentInvoices(long meterId) {
         CycleState st = states.get(meterId);
-        return st == null ? List.of() : List.copyOf(st.recent);
+        return st == null ? List.of() : recentView(st);
     }
 
     /** The meter's user and readings are being deleted; readers stop seeing its open cycle once that commits. */

@@ -6,11 +6,12 @@ import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.Invoice;
-import org.gridmeter.server.store.LoggedReading;
+import org.gridmeter.server.store.LogItem;
 import org.gridmeter.server.store.SqliteStore;
 import org.gridmeter.server.usage.MeterState;
 import org.gridmeter.server.usage.RecordOutcome;
 import org.gridmeter.server.usage.Rollups;
+import org.gridmeter.server.usage.StoredReading;
 import org.gridmeter.server.usage.UsageRecorder;
 import org.gridmeter.server.users.UserDirectory;
 
@@ -54,9 +55,6 @@ final class Ledger {
     RecordOutcome record(ReadingBatch batch) {
         long meterId = batch.meterId();
         RecordOutcome outcome = recorder.record(meterId, batch.readings());
-        if (outcome.conflicts() > 0) {
-            checkpointWanted = true; // a conflict changes a counter without a log row
-        }
         long latest = recorder.lastTimestamp(meterId); // the writer's own view: readers see it after the commit
         if (latest >= 0) {
             invoices(biller.readingAt(meterId, latest));
@@ -74,16 +72,25 @@ final class Ledger {
     }
 
     /**
-     * Applies logged readings again after a restart or a rolled-back transaction, on top of the
-     * states saved at the last checkpoint; the next commit must be a checkpoint. Returns how many
-     * were applied.
+     * Applies what the log holds after the last checkpoint again (after a restart or a rolled-back
+     * transaction), on top of the states saved at it: readings through the usage rules, and the
+     * logged effects of datagrams a replay of their readings could not redo. The next commit must be
+     * a checkpoint. Returns how many readings were applied.
      */
-    int replay(List<LoggedReading> rows) {
+    int replay(List<LogItem> items) {
         int applied = 0;
-        for (LoggedReading row : rows) {
-            if (recorder.replay(row.meterId(), row.reading())) {
-                applied++;
-                biller.readingAt(row.meterId(), row.reading().timestampMillis()); // closes nothing it did not close
+        for (LogItem item : items) {
+            if (item instanceof LogItem.Reading r) {
+                long meterId = r.reading().meterId();
+                StoredReading reading = r.reading().reading();
+                if (recorder.replay(meterId, reading)) {
+                    applied++;
+                    biller.readingAt(meterId, reading.timestampMillis()); // closes nothing it did not close
+                }
+            } else if (item instanceof LogItem.Consumed c) {
+                recorder.replayChange(c.meterId(), c.fromMillis(), c.toMillis(), c.deltaMwh());
+            } else if (item instanceof LogItem.State st) {
+                recorder.replayState(st.state());
             }
         }
         checkpointWanted = true;
@@ -114,23 +121,14 @@ final class Ledger {
     }
 
     /**
-     * Before each commit: logs the transaction's readings, then, if it must or should be a
-     * checkpoint (or changed few meters), saves every state changed since the last one; otherwise
-     * saves alone the meters whose changes a replay of the log could not redo (late readings,
-     * decisions changed, conflicts), each with its rollups and billing state. Returns whether it is
-     * a checkpoint.
+     * Before each commit: logs the transaction's readings (with the effects of datagrams a replay
+     * could not redo), then, if it must or should be a checkpoint (or changed few meters), saves every
+     * state changed since the last one. Returns whether it is a checkpoint.
      */
     boolean beforeCommit(boolean checkpointDue) throws SQLException {
         store.logReadings();
         boolean must = checkpointWanted || store.readingsDirect();
-        List<MeterState.Saved> alone = recorder.drainUnreplayable();
         if (!must && !checkpointDue && recorder.dirtyCount() > smallCheckpoint) {
-            if (!alone.isEmpty()) {
-                List<Long> ids = alone.stream().map(MeterState.Saved::meterId).toList();
-                store.saveStates(alone);
-                ids.forEach(id -> rollups.flush(store.billing(), id));
-                store.billing().saveStates(biller.saved(ids));
-            }
             return false;
         }
         store.saveStates(recorder.drainDirty());
@@ -168,7 +166,7 @@ final class Ledger {
      * After a rolled-back transaction: back to the states of the last checkpoint, plus the logged
      * readings after it ({@code rows}, from the store's rollback). Returns how many were applied.
      */
-    int reload(List<LoggedReading> rows) throws SQLException {
+    int reload(List<LogItem> rows) throws SQLException {
         rollups.discard();
         events.discard();
         alerts.drainTransitions();

@@ -24,6 +24,8 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
     private final PreparedStatement addSpan;
     private final PreparedStatement saveInvoice;
     private final PreparedStatement saveState;
+    private final Batch rollupRows;
+    private final Batch stateRows;
 
     BillingSql(Connection connection) throws SQLException {
         this.connection = connection;
@@ -36,8 +38,10 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
         saveInvoice = connection.prepareStatement("INSERT OR REPLACE INTO invoices (meter_id, cycle_start_ms, "
                 + "cycle_end_ms, month, opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, "
                 + "closed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        rollupRows = new Batch(addRollup);
         saveState = connection.prepareStatement(SqliteStore.upsert("billing_state", "meter_id", "cycle_start_ms",
                 "cycle_mwh", "ahead", "total_mwh", "billed_mwh", "recent_invoices"));
+        stateRows = new Batch(saveState);
     }
 
     @Override
@@ -48,10 +52,10 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
                     addRollup.setLong(1, meter.getKey());
                     addRollup.setLong(2, bucket.getKey());
                     addRollup.setLong(3, bucket.getValue());
-                    addRollup.addBatch();
+                    rollupRows.add();
                 }
             }
-            addRollup.executeBatch();
+            rollupRows.flush();
             if (spans.isEmpty()) {
                 return;
             }
@@ -107,9 +111,9 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
             saveState.setLong(5, s.totalMwh());
             saveState.setLong(6, s.billedMwh());
             saveState.setString(7, String.join(",", s.recentInvoicesMwh().stream().map(String::valueOf).toList()));
-            saveState.addBatch();
+            stateRows.add();
         }
-        saveState.executeBatch();
+        stateRows.flush();
     }
 
     public List<Biller.Saved> loadStates() throws SQLException {

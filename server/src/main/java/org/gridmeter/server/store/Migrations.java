@@ -164,6 +164,12 @@ final class Migrations {
                 consumption_mwh INTEGER NOT NULL,
                 PRIMARY KEY (meter_id, from_ms, to_ms)
             ) WITHOUT ROWID;
+            """,
+            // 8: beside its readings, a log row holds the effects of datagrams a replay could not redo (a late
+            // reading, a reading decided again, a conflict): their changes of consumption and meters' states
+            // (see LoggedEffects), so that such a commit need not save those meters.
+            """
+            ALTER TABLE reading_log ADD COLUMN effects BLOB;
             """);
 
     private Migrations() {

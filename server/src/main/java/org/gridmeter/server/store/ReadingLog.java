@@ -10,7 +10,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.server.usage.ConsumptionChain;
 import org.gridmeter.server.usage.ReadingKind;
@@ -68,6 +70,9 @@ final class ReadingLog {
     /** Bytes of one packed reading. */
     static final int PACKED_BYTES = AT_FROM + 8;
     private static final int NO_POWER = Integer.MIN_VALUE;
+    /** In the kind byte: the reading's datagram logged its effects (see {@link LoggedEffects}); not replayed. */
+    private static final int NOT_REPLAYABLE = 0x80;
+    private static final int KIND_MASK = 0x7F;
 
     /** A merge starts once this many committed readings wait, however young (~30 MB packed). */
     static final int MERGE_AT = 1 << 19;
@@ -81,17 +86,27 @@ final class ReadingLog {
 
     private final Connection connection;
     private final PreparedStatement insertReading;
-    private final PreparedStatement upsertReading;
+    private final Batch insertRows;
     private final PreparedStatement appendLog;
     private final long mergeAfterNanos;
     private final int chunk;
 
     /** Readings of the open transaction, in the order added: a handle's position. */
     private final List<LoggedReading> unlogged = new ArrayList<>();
+    /** The open transaction's effects a replay of its readings could not redo. */
+    private final LoggedEffects effects = new LoggedEffects();
     /** Committed payloads not merged yet, those of the merge under way included, oldest first. */
     private final ArrayDeque<Payload> payloads = new ArrayDeque<>();
+    private final Map<Long, Payload> payloadsBySeq = new HashMap<>();
     /** Every meter's readings held by {@link #unlogged} and {@link #payloads}. */
     private final UnmergedIndex index = new UnmergedIndex();
+    /**
+     * The newest timestamp of each meter's readings in the {@code readings} table, where known (an
+     * over-estimate after deletions, which is safe): a late reading newer than it is decided from
+     * the unmerged readings alone, without asking the table.
+     */
+    private final Map<Long, Long> tableNewest = new HashMap<>();
+    private final PreparedStatement newestInTable;
     /** The sequence number the open transaction's payload gets when it commits. */
     private long openSeq = 1;
     /** Readings of committed payloads that no merge has taken yet. */
@@ -116,12 +131,14 @@ final class ReadingLog {
         this.connection = connection;
         this.mergeAfterNanos = mergeAfterNanos;
         this.chunk = chunk;
-        insertReading = connection.prepareStatement("INSERT OR IGNORE INTO readings (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        upsertReading = connection.prepareStatement("INSERT INTO readings (" + COLUMNS
+        // a reading logged again with a new decision is a newer version of itself: the last one wins
+        insertReading = connection.prepareStatement("INSERT INTO readings (" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, ts) DO UPDATE SET "
                 + "delta_mwh = excluded.delta_mwh, kind = excluded.kind, from_ts = excluded.from_ts");
-        appendLog = connection.prepareStatement("INSERT INTO reading_log (readings, payload) VALUES (?, ?)");
+        insertRows = new Batch(insertReading);
+        appendLog = connection.prepareStatement("INSERT INTO reading_log (readings, payload, effects) VALUES (?, ?, ?)");
+        newestInTable = connection.prepareStatement("SELECT coalesce(max(ts), " + Long.MIN_VALUE
+                + ") FROM readings WHERE meter_id = ?");
         lastLogId = maxLogId();
     }
 
@@ -129,53 +146,149 @@ final class ReadingLog {
     void add(long meterId, StoredReading reading) throws SQLException {
         if (direct) {
             insert(List.of(new LoggedReading(meterId, reading)));
+            inTable(meterId, reading.timestampMillis());
             return;
         }
-        index.add(meterId, UnmergedIndex.handle(openSeq, unlogged.size()));
+        index.add(meterId, reading.timestampMillis(), UnmergedIndex.handle(openSeq, unlogged.size()));
         unlogged.add(new LoggedReading(meterId, reading));
     }
 
-    /**
-     * The meter's readings that may not be in the table yet (the open transaction's and the committed,
-     * unmerged ones), in the order they were added; empty after {@link #mergeAll}.
-     */
-    List<StoredReading> unmerged(long meterId) {
-        long[] handles = index.handles(meterId);
-        List<StoredReading> readings = new ArrayList<>(handles.length);
-        for (long handle : handles) {
-            readings.add(read(handle));
-        }
-        return readings;
+    /** How many readings the open transaction holds so far: where the next one goes. */
+    int openPosition() {
+        return unlogged.size();
     }
 
     /**
-     * Gives an unmerged reading of the meter a new decision: in memory, and, if its log row is
-     * committed already, in the table too (where it takes precedence over the log's copy).
+     * The readings the open transaction added from {@code firstPosition} on (all of meter
+     * {@code meterId}, of one datagram) have effects a replay of them could not redo: they are marked
+     * so, and the effects are logged with them instead, as they happened: each change of consumption,
+     * then the meter's state after the datagram. Nothing to do after {@link #mergeAll} (the
+     * transaction is a checkpoint).
      *
-     * @return {@code false} if the reading is not unmerged: the caller changes it in the table
+     * @param consumed {@code count} changes as (from, to, mWh) triples
      */
-    boolean reclassify(long meterId, ConsumptionChain.Decision d) throws SQLException {
-        for (long handle : index.handles(meterId)) {
-            StoredReading r = read(handle);
-            if (r.timestampMillis() != d.timestampMillis()) {
+    void unreplayable(long meterId, int firstPosition, long[] consumed, int count,
+            org.gridmeter.server.usage.MeterState.Saved after) {
+        if (direct) {
+            return;
+        }
+        for (int i = firstPosition; i < unlogged.size(); i++) {
+            unlogged.set(i, unlogged.get(i).notReplayable());
+        }
+        int position = unlogged.size();
+        for (int i = 0; i < count; i++) {
+            effects.consumed(position, meterId, consumed[3 * i], consumed[3 * i + 1], consumed[3 * i + 2]);
+        }
+        effects.state(position, after);
+    }
+
+    /** The meter's unmerged reading at exactly {@code ts} (the open transaction's or a committed one), or {@code null}. */
+    StoredReading unmergedAt(long meterId, long ts) {
+        UnmergedIndex.Entries entries = index.of(meterId);
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.timestamp(i) == ts) {
+                return read(entries.handle(i));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The meter's latest unmerged reading before {@code ts} (only {@link ReadingKind#NORMAL} ones if
+     * {@code normalOnly}), or {@code null}; only it is decoded.
+     */
+    StoredReading latestUnmergedBefore(long meterId, long ts, boolean normalOnly) {
+        UnmergedIndex.Entries entries = index.of(meterId);
+        int best = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            long t = entries.timestamp(i);
+            if (t < ts && (best < 0 || t > entries.timestamp(best))
+                    && (!normalOnly || kindOf(entries.handle(i)) == ReadingKind.NORMAL.code())) {
+                best = i;
+            }
+        }
+        return best < 0 ? null : read(entries.handle(best));
+    }
+
+    /** The meter's unmerged readings after {@code ts}, in time order; empty after {@link #mergeAll}. */
+    List<StoredReading> unmergedAfter(long meterId, long ts) {
+        UnmergedIndex.Entries entries = index.of(meterId);
+        List<StoredReading> readings = new ArrayList<>(2);
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.timestamp(i) > ts) {
+                readings.add(read(entries.handle(i)));
+            }
+        }
+        readings.sort(Comparator.comparingLong(StoredReading::timestampMillis));
+        return readings;
+    }
+
+    private int kindOf(long handle) {
+        long seq = UnmergedIndex.seq(handle);
+        int position = UnmergedIndex.position(handle);
+        if (seq == openSeq) {
+            return unlogged.get(position).reading().kind().code();
+        }
+        return payload(seq).bytes()[position * PACKED_BYTES + AT_KIND] & KIND_MASK;
+    }
+
+    /**
+     * The newest timestamp among the meter's readings in the table ({@code Long.MIN_VALUE} if none):
+     * the table holds nothing of the meter after it. Asked of the table once per meter, then kept.
+     */
+    long tableNewest(long meterId) throws SQLException {
+        Long known = tableNewest.get(meterId);
+        if (known != null) {
+            return known;
+        }
+        newestInTable.setLong(1, meterId);
+        long newest;
+        try (ResultSet rs = newestInTable.executeQuery()) {
+            rs.next();
+            newest = rs.getLong(1);
+        }
+        tableNewest.put(meterId, newest);
+        return newest;
+    }
+
+    /** The table now holds a reading of the meter at {@code ts}. */
+    private void inTable(long meterId, long ts) {
+        tableNewest.computeIfPresent(meterId, (id, newest) -> Math.max(newest, ts));
+    }
+
+    /**
+     * Gives a reading of the meter a new decision: one of the open transaction is changed where it
+     * is; any other is logged again, with the new decision, as a newer version of itself (readers,
+     * merges and recovery let the last version win), so that changing it costs no random write
+     * into the table. In direct mode (after {@link #mergeAll}) the caller changes the table.
+     *
+     * @param current the reading as it stands (unmerged or in the table)
+     * @return {@code false} in direct mode: the caller changes the table
+     */
+    boolean reclassify(long meterId, StoredReading current, ConsumptionChain.Decision d) {
+        if (direct) {
+            return false;
+        }
+        UnmergedIndex.Entries entries = index.of(meterId);
+        long newest = UnmergedIndex.handle(openSeq, unlogged.size());
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.timestamp(i) != d.timestampMillis()) {
                 continue;
             }
-            StoredReading changed = r.reclassified(d);
-            long seq = UnmergedIndex.seq(handle);
-            int position = UnmergedIndex.position(handle);
-            if (seq == openSeq) {
-                unlogged.set(position, new LoggedReading(meterId, changed));
-            } else {
-                ByteBuffer b = ByteBuffer.wrap(payload(seq).bytes());
-                int at = position * PACKED_BYTES;
-                b.putLong(at + AT_DELTA, d.deltaMwh()).put(at + AT_KIND, (byte) d.kind().code())
-                        .putLong(at + AT_FROM, d.fromMillis());
-                bind(upsertReading, meterId, changed);
-                upsertReading.executeUpdate();
+            long handle = entries.handle(i);
+            if (UnmergedIndex.seq(handle) == openSeq) {
+                int position = UnmergedIndex.position(handle);
+                LoggedReading open = unlogged.get(position);
+                unlogged.set(position, new LoggedReading(meterId, open.reading().reclassified(d), open.replayable()));
+                return true;
             }
+            entries.replace(i, newest); // its newest version is the one logged now
+            unlogged.add(new LoggedReading(meterId, current.reclassified(d)));
             return true;
         }
-        return false;
+        index.add(meterId, d.timestampMillis(), newest);
+        unlogged.add(new LoggedReading(meterId, current.reclassified(d)));
+        return true;
     }
 
     private StoredReading read(long handle) {
@@ -188,12 +301,11 @@ final class ReadingLog {
     }
 
     private Payload payload(long seq) {
-        for (Payload p : payloads) {
-            if (p.seq() == seq) {
-                return p;
-            }
+        Payload p = payloadsBySeq.get(seq);
+        if (p == null) {
+            throw new IllegalStateException("no unmerged payload " + seq + " (index out of step with the log)");
         }
-        throw new IllegalStateException("no unmerged payload " + seq + " (index out of step with the log)");
+        return p;
     }
 
     /** Whether the open transaction writes {@code readings} directly, so it must be a checkpoint. */
@@ -215,10 +327,11 @@ final class ReadingLog {
             return;
         }
         logged = true;
-        if (!direct && !unlogged.isEmpty()) {
+        if (!direct && (!unlogged.isEmpty() || !effects.isEmpty())) {
             loggedPayload = encode(unlogged);
             appendLog.setInt(1, unlogged.size());
             appendLog.setBytes(2, loggedPayload);
+            appendLog.setBytes(3, effects.bytes());
             appendLog.executeUpdate();
             lastLogId = maxLogId();
         }
@@ -245,12 +358,15 @@ final class ReadingLog {
     /** The transaction committed. */
     void afterCommit() {
         if (loggedPayload != null) {
-            payloads.add(new Payload(openSeq, lastLogId, System.nanoTime(), loggedPayload));
+            Payload payload = new Payload(openSeq, lastLogId, System.nanoTime(), loggedPayload);
+            payloads.add(payload);
+            payloadsBySeq.put(payload.seq(), payload);
             unmergedCount += unlogged.size();
             openSeq++;
             loggedPayload = null;
         }
         unlogged.clear();
+        effects.clear();
         logged = false;
         direct = false;
         checkpoint = false;
@@ -300,6 +416,9 @@ final class ReadingLog {
         }
         int end = Math.min(merging.size, mergeNext + chunk);
         insert(merging, mergeNext, end);
+        for (int k = mergeNext; k < end; k++) {
+            inTable(merging.meter[merging.order[k]], merging.ts[merging.order[k]]);
+        }
         mergeNext = end;
         countWaiting();
         if (mergeNext < merging.size) {
@@ -307,7 +426,7 @@ final class ReadingLog {
         }
         deleteMerged(mergeLastLogId);
         while (!payloads.isEmpty() && payloads.peekFirst().seq() <= mergeLastSeq) {
-            payloads.pollFirst();
+            payloadsBySeq.remove(payloads.pollFirst().seq());
         }
         index.dropUpTo(mergeLastSeq);
         merging = null;
@@ -346,8 +465,11 @@ final class ReadingLog {
 
     private void forgetMemory() {
         unlogged.clear();
+        effects.clear();
         payloads.clear();
+        payloadsBySeq.clear();
         index.clear();
+        tableNewest.clear(); // whole logs go to the table now: learnt again when needed
         merging = null;
         mergeLastSeq = openSeq - 1;
         unmergedCount = 0;
@@ -355,27 +477,28 @@ final class ReadingLog {
 
     /**
      * Forgets what is held in memory, puts every logged reading into {@code readings}, in the open
-     * transaction (at start, and after a rolled-back transaction), and returns the readings of the
-     * log rows after the checkpoint, in log order: the caller replays them (a reading a meter's saved
-     * state already includes is not newer than its latest, so a replay skips it), then commits a
-     * checkpoint (which empties the log).
+     * transaction (at start, and after a rolled-back transaction), and returns what the log rows
+     * after the checkpoint hold, in log order: the replayable readings (a reading a meter's saved
+     * state already includes is not newer than its latest, so a replay skips it) and the effects
+     * logged beside the others. The caller replays them, then commits a checkpoint (which empties
+     * the log).
      */
-    List<LoggedReading> recover() throws SQLException {
+    List<LogItem> recover() throws SQLException {
         forgetMemory();
         checkpoint = false;
         logged = false;
         loggedPayload = null;
         lastLogId = maxLogId();
         List<byte[]> all = new ArrayList<>();
-        List<LoggedReading> replay = new ArrayList<>();
+        List<LogItem> replay = new ArrayList<>();
         try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id > (SELECT log_rowid FROM checkpoint), payload "
+                ResultSet rs = st.executeQuery("SELECT id > (SELECT log_rowid FROM checkpoint), payload, effects "
                         + "FROM reading_log ORDER BY id")) {
             while (rs.next()) {
                 byte[] payload = rs.getBytes(2);
                 all.add(payload);
                 if (rs.getBoolean(1)) {
-                    replay.addAll(decode(payload));
+                    replayItems(decode(payload), LoggedEffects.decode(rs.getBytes(3)), replay);
                 }
             }
         }
@@ -384,6 +507,20 @@ final class ReadingLog {
         direct = true;
         countWaiting();
         return replay;
+    }
+
+    /** One row's replayable readings and effects, interleaved as they were logged. */
+    private static void replayItems(List<LoggedReading> readings, List<LoggedEffects.Positioned> effects,
+            List<LogItem> into) {
+        int next = 0;
+        for (int p = 0; p <= readings.size(); p++) {
+            while (next < effects.size() && effects.get(next).position() <= p) {
+                into.add(effects.get(next++).item());
+            }
+            if (p < readings.size() && readings.get(p).replayable()) {
+                into.add(new LogItem.Reading(readings.get(p)));
+            }
+        }
     }
 
     /** Committed readings not yet merged, as of the last commit or merge step; any thread. */
@@ -432,23 +569,9 @@ final class ReadingLog {
             insertReading.setLong(7, c.delta[i]);
             insertReading.setInt(8, c.kind[i]);
             insertReading.setLong(9, c.from[i]);
-            insertReading.addBatch();
+            insertRows.add();
         }
-        if (to > from) {
-            insertReading.executeBatch();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, long meterId, StoredReading r) throws SQLException {
-        ps.setLong(1, meterId);
-        ps.setLong(2, r.timestampMillis());
-        ps.setLong(3, r.energyMwh());
-        SqliteStore.setNullable(ps, 4, r.powerW());
-        SqliteStore.setNullable(ps, 5, r.sequence() == Reading.NO_SEQUENCE ? null : r.sequence());
-        SqliteStore.setNullable(ps, 6, r.exportedMwh() == Reading.NO_EXPORT ? null : r.exportedMwh());
-        ps.setLong(7, r.deltaMwh());
-        ps.setInt(8, r.kind().code());
-        ps.setLong(9, r.fromMillis());
+        insertRows.flush();
     }
 
     /** Packed readings decoded into one array per field, with an order over them. */
@@ -498,7 +621,7 @@ final class ReadingLog {
                     c.seq[i] = b.getLong(at + AT_SEQ);
                     c.exported[i] = b.getLong(at + AT_EXPORTED);
                     c.delta[i] = b.getLong(at + AT_DELTA);
-                    c.kind[i] = b.get(at + AT_KIND);
+                    c.kind[i] = (byte) (b.get(at + AT_KIND) & KIND_MASK);
                     c.from[i] = b.getLong(at + AT_FROM);
                     c.order[i] = i;
                 }
@@ -565,8 +688,8 @@ final class ReadingLog {
     /**
      * Packs readings into one log row's payload: {@value #PACKED_BYTES} bytes each, big-endian:
      * meter id, timestamp, energy (mWh), power (W, int; {@code Integer.MIN_VALUE} for none),
-     * sequence (-1 for none), exported energy (-1 for none), consumption (mWh), kind code (1 byte),
-     * consumption start.
+     * sequence (-1 for none), exported energy (-1 for none), consumption (mWh), kind code (1 byte;
+     * bit 7 set when the reading is not replayable), consumption start.
      */
     static byte[] encode(List<LoggedReading> readings) {
         ByteBuffer b = ByteBuffer.allocate(readings.size() * PACKED_BYTES);
@@ -574,7 +697,8 @@ final class ReadingLog {
             StoredReading r = row.reading();
             b.putLong(row.meterId()).putLong(r.timestampMillis()).putLong(r.energyMwh())
                     .putInt(r.powerW() == null ? NO_POWER : r.powerW()).putLong(r.sequence())
-                    .putLong(r.exportedMwh()).putLong(r.deltaMwh()).put((byte) r.kind().code())
+                    .putLong(r.exportedMwh()).putLong(r.deltaMwh())
+                    .put((byte) (r.kind().code() | (row.replayable() ? 0 : NOT_REPLAYABLE)))
                     .putLong(r.fromMillis());
         }
         return b.array();
@@ -608,9 +732,10 @@ final class ReadingLog {
     static LoggedReading decodeAt(byte[] payload, int at) {
         ByteBuffer b = ByteBuffer.wrap(payload);
         int power = b.getInt(at + AT_POWER);
+        byte kind = b.get(at + AT_KIND);
         return new LoggedReading(b.getLong(at + AT_METER), new StoredReading(b.getLong(at + AT_TS),
                 b.getLong(at + AT_ENERGY), power == NO_POWER ? null : power, b.getLong(at + AT_SEQ),
-                b.getLong(at + AT_EXPORTED), b.getLong(at + AT_DELTA), ReadingKind.ofCode(b.get(at + AT_KIND)),
-                b.getLong(at + AT_FROM)));
+                b.getLong(at + AT_EXPORTED), b.getLong(at + AT_DELTA), ReadingKind.ofCode(kind & KIND_MASK),
+                b.getLong(at + AT_FROM)), (kind & NOT_REPLAYABLE) == 0);
     }
 }

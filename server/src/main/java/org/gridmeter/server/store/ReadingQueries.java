@@ -65,7 +65,7 @@ public final class ReadingQueries implements AutoCloseable {
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, fromMillis, toMillis)) {
-                        rows.putIfAbsent(logged.reading().timestampMillis(), logged.reading());
+                        rows.put(logged.reading().timestampMillis(), logged.reading()); // later versions win
                     }
                 }
             }
@@ -112,18 +112,22 @@ public final class ReadingQueries implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log WHERE id > coalesce("
-                    + "(SELECT log_rowid FROM meter_state WHERE meter_id = ?), 0) ORDER BY id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload, effects FROM reading_log WHERE id > "
+                    + "coalesce((SELECT log_rowid FROM meter_state WHERE meter_id = ?), 0) ORDER BY id")) {
                 ps.setLong(1, meterId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        // what the writer added to its rollups since: each replayable reading's consumption,
+                        // and the logged changes of the others' datagrams
                         for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, Long.MIN_VALUE,
                                 Long.MAX_VALUE)) {
                             StoredReading r = logged.reading();
-                            if (r.deltaMwh() != 0) {
+                            if (logged.replayable() && r.deltaMwh() != 0) {
                                 spans.add(new Rollups.Span(r.fromMillis(), r.timestampMillis(), r.deltaMwh()));
                             }
                         }
+                        LoggedEffects.consumed(rs.getBytes(2), meterId, change -> spans.add(new Rollups.Span(
+                                change.fromMillis(), change.toMillis(), change.deltaMwh())));
                     }
                 }
             }

@@ -46,6 +46,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final PreparedStatement readingsAfter;
     private final PreparedStatement insertEvent;
     private final PreparedStatement saveState;
+    private final Batch stateRows;
     private final ReadingLog readingLog;
     private final BillingSql billing;
     private final AlertSql alerts;
@@ -69,6 +70,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
                 "last_seq", "pending_ts", "pending_energy_mwh", "pending_seq", "first_ts", "last_ts", "last_energy_mwh",
                 "last_power_w", "last_heard_ms", "readings", "resets", "glitches", "conflicts", "trimmed_before_ms",
                 "exported_total_mwh", "last_exported_mwh", "log_rowid"));
+        stateRows = new Batch(saveState);
         billing = new BillingSql(connection);
         alerts = new AlertSql(connection);
     }
@@ -158,7 +160,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
      * Rolls the open transaction back, then does what {@link #recoverLog} does: the caller replays
      * the rows returned and commits a checkpoint.
      */
-    public List<LoggedReading> rollback() throws SQLException {
+    public List<LogItem> rollback() throws SQLException {
         connection.rollback();
         return recoverLog();
     }
@@ -168,7 +170,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
      * the log rows after the last checkpoint in log order: the changes the saved states lack. The
      * caller replays them and then commits a {@link #checkpoint}; see {@link ReadingLog}.
      */
-    public List<LoggedReading> recoverLog() throws SQLException {
+    public List<LogItem> recoverLog() throws SQLException {
         return readingLog.recover();
     }
 
@@ -220,8 +222,9 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public void reclassify(long meterId, ConsumptionChain.Decision d) {
+        StoredReading current = readingLog.direct() ? null : find(meterId, d.timestampMillis());
         run(() -> {
-            if (readingLog.reclassify(meterId, d)) {
+            if (current != null && readingLog.reclassify(meterId, current, d)) {
                 return;
             }
             reclassify.setLong(1, d.deltaMwh());
@@ -234,16 +237,20 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     }
 
     // The writer's reads below look at the meter's unmerged readings (the reading log's index) and at
-    // the table, never merging the log. Where both hold a reading (a merge under way), they agree.
+    // the table, never merging the log. Where both hold a reading (a merge under way), they agree. The
+    // table is not asked when the answer lies after the newest reading it holds of the meter (a late
+    // reading within the last seconds, the common case).
 
     @Override
     public StoredReading find(long meterId, long timestampMillis) {
-        for (StoredReading r : readingLog.unmerged(meterId)) {
-            if (r.timestampMillis() == timestampMillis) {
-                return r;
-            }
+        StoredReading unmerged = readingLog.unmergedAt(meterId, timestampMillis);
+        if (unmerged != null) {
+            return unmerged;
         }
         return query(() -> {
+            if (timestampMillis > readingLog.tableNewest(meterId)) {
+                return null;
+            }
             findReading.setLong(1, meterId);
             findReading.setLong(2, timestampMillis);
             return first(findReading);
@@ -252,40 +259,52 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     @Override
     public StoredReading lastNormalBefore(long meterId, long timestampMillis) {
-        StoredReading latest = query(() -> {
-            lastNormalBefore.setLong(1, meterId);
-            lastNormalBefore.setLong(2, timestampMillis);
-            return first(lastNormalBefore);
-        });
-        return latestBefore(latest, meterId, timestampMillis, true);
+        return latestBefore(meterId, timestampMillis, true, lastNormalBefore);
     }
 
     @Override
     public StoredReading before(long meterId, long timestampMillis) {
-        StoredReading latest = query(() -> {
-            readingBefore.setLong(1, meterId);
-            readingBefore.setLong(2, timestampMillis);
-            return first(readingBefore);
-        });
-        return latestBefore(latest, meterId, timestampMillis, false);
+        return latestBefore(meterId, timestampMillis, false, readingBefore);
     }
 
-    /** The later of {@code fromTable} and the meter's unmerged readings before the time (normal ones only, if so). */
-    private StoredReading latestBefore(StoredReading fromTable, long meterId, long timestampMillis, boolean normal) {
-        StoredReading latest = fromTable;
-        for (StoredReading r : readingLog.unmerged(meterId)) {
-            if (r.timestampMillis() < timestampMillis && (!normal || r.kind() == ReadingKind.NORMAL)
-                    && (latest == null || r.timestampMillis() > latest.timestampMillis())) {
-                latest = r;
+    /**
+     * The latest reading (normal ones only, if so) before the time, unmerged or in the table. A table
+     * row with a newer, unmerged version is that version (it may no longer be normal: then look
+     * further back).
+     */
+    private StoredReading latestBefore(long meterId, long timestampMillis, boolean normal, PreparedStatement inTable) {
+        StoredReading unmerged = readingLog.latestUnmergedBefore(meterId, timestampMillis, normal);
+        return query(() -> {
+            long bound = timestampMillis;
+            while (true) {
+                if (unmerged != null && unmerged.timestampMillis() > readingLog.tableNewest(meterId)) {
+                    return unmerged; // the table has nothing between it and the time
+                }
+                inTable.setLong(1, meterId);
+                inTable.setLong(2, bound);
+                StoredReading fromTable = first(inTable);
+                if (fromTable == null || unmerged != null && unmerged.timestampMillis() >= fromTable.timestampMillis()) {
+                    return unmerged;
+                }
+                StoredReading current = readingLog.unmergedAt(meterId, fromTable.timestampMillis());
+                if (current == null) {
+                    return fromTable;
+                }
+                if (!normal || current.kind() == ReadingKind.NORMAL) {
+                    return current;
+                }
+                bound = fromTable.timestampMillis();
             }
-        }
-        return latest;
+        });
     }
 
     @Override
     public List<StoredReading> after(long meterId, long timestampMillis, int limit) {
         java.util.TreeMap<Long, StoredReading> rows = new java.util.TreeMap<>();
         for (StoredReading r : query(() -> {
+            if (timestampMillis >= readingLog.tableNewest(meterId)) {
+                return List.<StoredReading>of();
+            }
             readingsAfter.setLong(1, meterId);
             readingsAfter.setLong(2, timestampMillis);
             readingsAfter.setInt(3, limit);
@@ -293,13 +312,21 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         })) {
             rows.put(r.timestampMillis(), r);
         }
-        for (StoredReading r : readingLog.unmerged(meterId)) {
-            if (r.timestampMillis() > timestampMillis) {
-                rows.put(r.timestampMillis(), r);
-            }
+        for (StoredReading r : readingLog.unmergedAfter(meterId, timestampMillis)) {
+            rows.put(r.timestampMillis(), r);
         }
         List<StoredReading> list = new ArrayList<>(rows.values());
         return list.size() > limit ? list.subList(0, limit) : list;
+    }
+
+    @Override
+    public int position() {
+        return readingLog.openPosition();
+    }
+
+    @Override
+    public void unreplayable(long meterId, int firstPosition, long[] consumed, int count, MeterState.Saved after) {
+        readingLog.unreplayable(meterId, firstPosition, consumed, count, after);
     }
 
     @Override
@@ -355,9 +382,9 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
             saveState.setLong(i++, s.exportedTotalMwh());
             saveState.setLong(i++, s.lastExportedMwh());
             saveState.setLong(i, readingLog.lastLogId());
-            saveState.addBatch();
+            stateRows.add();
         }
-        saveState.executeBatch();
+        stateRows.flush();
     }
 
     /** Every meter's saved running state: what a restart resumes from (one row per meter). */

@@ -6,20 +6,39 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Which readings of each meter are not in the {@code readings} table yet: handles (payload sequence
- * number, position in it) into the reading log's memory, in the order added, so that the writer can
- * decide a duplicate or a late reading by looking at a few of the meter's readings instead of
- * merging the whole log. A meter has a few entries (those of the last seconds). Writer thread only.
+ * Which readings of each meter are not in the {@code readings} table yet: for each, its timestamp
+ * and a handle (payload sequence number, position in it) into the reading log's memory, so that the
+ * writer can decide a duplicate or a late reading by looking at a few of the meter's readings
+ * instead of merging the whole log. A reading has one entry, pointing at its newest version. A
+ * meter has the entries of the last seconds. Writer thread only.
  */
 final class UnmergedIndex {
 
-    private static final long[] NONE = new long[0];
-
-    /** A meter's handles: {@code [0..size)} of {@code handles}, oldest first (so also by payload). */
-    private static final class Entries {
+    /** A meter's entries {@code [0..size)}, in the order first added. */
+    static final class Entries {
         long[] handles = new long[4];
+        long[] timestamps = new long[4];
         int size;
+
+        long handle(int i) {
+            return handles[i];
+        }
+
+        long timestamp(int i) {
+            return timestamps[i];
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** Entry {@code i} now points at a newer version of its reading. */
+        void replace(int i, long handle) {
+            handles[i] = handle;
+        }
     }
+
+    private static final Entries NONE = new Entries();
 
     private final Map<Long, Entries> byMeter = new HashMap<>();
 
@@ -35,33 +54,40 @@ final class UnmergedIndex {
         return (int) handle;
     }
 
-    void add(long meterId, long handle) {
-        Entries e = byMeter.computeIfAbsent(meterId, id -> new Entries());
+    void add(long meterId, long timestamp, long handle) {
+        Entries e = byMeter.get(meterId);
+        if (e == null) {
+            e = new Entries();
+            byMeter.put(meterId, e);
+        }
         if (e.size == e.handles.length) {
             e.handles = Arrays.copyOf(e.handles, e.size * 2);
+            e.timestamps = Arrays.copyOf(e.timestamps, e.size * 2);
         }
-        e.handles[e.size++] = handle;
+        e.handles[e.size] = handle;
+        e.timestamps[e.size++] = timestamp;
     }
 
-    /** The meter's handles, oldest first (a copy). */
-    long[] handles(long meterId) {
+    /** The meter's entries, oldest first; read before the next change. */
+    Entries of(long meterId) {
         Entries e = byMeter.get(meterId);
-        return e == null ? NONE : Arrays.copyOf(e.handles, e.size);
+        return e == null ? NONE : e;
     }
 
-    /** Forgets the handles into payloads up to {@code lastSeq}: a merge put those readings in the table. */
+    /** Forgets the entries pointing into payloads up to {@code lastSeq}: a merge put those readings in the table. */
     void dropUpTo(long lastSeq) {
         for (Iterator<Entries> it = byMeter.values().iterator(); it.hasNext(); ) {
             Entries e = it.next();
-            int keep = 0;
-            while (keep < e.size && seq(e.handles[keep]) <= lastSeq) {
-                keep++;
+            int kept = 0;
+            for (int i = 0; i < e.size; i++) {
+                if (seq(e.handles[i]) > lastSeq) {
+                    e.handles[kept] = e.handles[i];
+                    e.timestamps[kept++] = e.timestamps[i];
+                }
             }
-            if (keep == e.size) {
+            e.size = kept;
+            if (kept == 0) {
                 it.remove();
-            } else if (keep > 0) {
-                System.arraycopy(e.handles, keep, e.handles, 0, e.size - keep);
-                e.size -= keep;
             }
         }
     }

@@ -28,6 +28,19 @@ public interface ReadingRepository {
     /** Up to {@code limit} readings strictly after {@code timestampMillis}, oldest first. */
     List<StoredReading> after(long meterId, long timestampMillis, int limit);
 
+    /** How many readings the open transaction holds so far (where the next one is inserted). */
+    int position();
+
+    /**
+     * The handling of one datagram of the meter did what a replay of its readings could not redo (a
+     * late reading, a reading decided again, a conflict): its readings inserted from
+     * {@code firstPosition} on are not to be replayed, and what it did is kept instead: each change
+     * of consumption, in order, and the meter's state after it.
+     *
+     * @param consumed {@code count} changes as (from, to, mWh) triples
+     */
+    void unreplayable(long meterId, int firstPosition, long[] consumed, int count, MeterState.Saved after);
+
     /** Records a notable event of a meter (reset, glitch, conflict), for people to inspect. */
     void event(long meterId, long timestampMillis, String kind, String detail);
 

@@ -130,11 +130,21 @@ public final class Rollups implements ConsumptionListener {
         pending = new HashMap<>();
     }
 
-    /** Hands the meter's changes since its last flush to the store (a commit that saves this meter alone). */
-    public void flush(Repository repository, long meterId) {
-        Pending p = pending.remove(meterId);
-        if (p != null) {
-            repository.addRollups(Map.of(meterId, p.byStart()), p.spans == null ? Map.of() : Map.of(meterId, p.spans));
+    /** Hands these meters' changes since their last flush to the store (a commit that saves them alone). */
+    public void flush(Repository repository, java.util.Collection<Long> meterIds) {
+        Map<Long, Map<Long, Long>> buckets = new HashMap<>(meterIds.size() * 2);
+        Map<Long, List<Span>> spans = new HashMap<>();
+        for (long meterId : meterIds) {
+            Pending p = pending.remove(meterId);
+            if (p != null) {
+                buckets.put(meterId, p.byStart());
+                if (p.spans != null) {
+                    spans.put(meterId, p.spans);
+                }
+            }
+        }
+        if (!buckets.isEmpty()) {
+            repository.addRollups(buckets, spans);
         }
     }
 

@@ -33,8 +33,11 @@ public final class UsageRecorder {
     private final List<MeterState> dirty = new ArrayList<>();
     /** Meters changed in the open transaction; published to readers after it commits. */
     private final List<MeterState> unpublished = new ArrayList<>();
-    /** Meters whose change in the open transaction a replay could not redo (late, re-decided, conflict). */
-    private final List<MeterState> unreplayable = new ArrayList<>();
+    /** Whether the datagram being recorded did what a replay could not redo (late, re-decided, conflict). */
+    private boolean datagramUnreplayable;
+    /** The changes of consumption the datagram being recorded made, as (from, to, mWh) triples. */
+    private long[] datagramChanges = new long[3 * 8];
+    private int datagramChangeCount;
     /** Meters forgotten in the open transaction; removed from readers' view after it commits. */
     private final List<Long> forgotten = new ArrayList<>();
     private int orphanMeters;
@@ -63,7 +66,6 @@ public final class UsageRecorder {
         states.clear();
         dirty.clear();
         unpublished.clear();
-        unreplayable.clear();
         forgotten.clear();
         orphanMeters = 0;
         for (MeterState state : restored) {
@@ -86,6 +88,9 @@ public final class UsageRecorder {
         }
         long now = clock.millis();
         long oldestKept = Math.max(state.trimmedBeforeMillis, now - Math.min(now, retentionMillis));
+        int firstPosition = repository.position();
+        datagramUnreplayable = false;
+        datagramChangeCount = 0;
         Fate[] fates = new Fate[readings.size()];
         for (int i = 0; i < fates.length; i++) {
             Reading reading = readings.get(i);
@@ -101,6 +106,9 @@ public final class UsageRecorder {
         }
         state.lastHeardMillis = now;
         markDirty(state);
+        if (datagramUnreplayable) {
+            repository.unreplayable(meterId, firstPosition, datagramChanges, datagramChangeCount, state.saved());
+        }
         return new RecordOutcome(fates);
     }
 
@@ -319,7 +327,7 @@ public final class UsageRecorder {
             markUnreplayable(state);
             window.put(d.timestampMillis(), old.reclassified(d));
             if (old.deltaMwh() != 0) {
-                listener.consumed(state.meterId, old.fromMillis(), old.timestampMillis(), -old.deltaMwh());
+                changed(state.meterId, old.fromMillis(), old.timestampMillis(), -old.deltaMwh());
                 state.totalMwh -= old.deltaMwh();
             }
             consumed(state, d, d.deltaMwh());
@@ -332,8 +340,23 @@ public final class UsageRecorder {
     private void consumed(MeterState state, ConsumptionChain.Decision d, long deltaMwh) {
         if (deltaMwh != 0) {
             state.totalMwh += deltaMwh;
-            listener.consumed(state.meterId, d.fromMillis(), d.timestampMillis(), deltaMwh);
+            changed(state.meterId, d.fromMillis(), d.timestampMillis(), deltaMwh);
         }
+    }
+
+    /** Tells the listeners a change of consumption, and keeps it in case the datagram's effects must be logged. */
+    private void changed(long meterId, long fromMillis, long toMillis, long deltaMwh) {
+        listener.consumed(meterId, fromMillis, toMillis, deltaMwh);
+        if (replaying) {
+            return;
+        }
+        if (3 * datagramChangeCount + 3 > datagramChanges.length) {
+            datagramChanges = java.util.Arrays.copyOf(datagramChanges, datagramChanges.length * 2);
+        }
+        datagramChanges[3 * datagramChangeCount] = fromMillis;
+        datagramChanges[3 * datagramChangeCount + 1] = toMillis;
+        datagramChanges[3 * datagramChangeCount + 2] = deltaMwh;
+        datagramChangeCount++;
     }
 
     private void count(MeterState state, ConsumptionChain.Decision d) {
@@ -362,27 +385,27 @@ public final class UsageRecorder {
         }
     }
 
+    /** The datagram being recorded did what a replay of its readings could not redo: its effects are logged. */
     private void markUnreplayable(MeterState state) {
-        if (!state.unreplayable) {
-            state.unreplayable = true;
-            unreplayable.add(state);
-        }
+        datagramUnreplayable = true;
     }
 
     /**
-     * The states of the meters whose changes in the open transaction a replay of the reading log
-     * could not redo: the writer saves them with this commit (see the store's reading log).
+     * Applies a change of consumption logged as an effect of a datagram a replay could not redo
+     * (see the store's reading log): the listeners follow it; the meter's state comes with
+     * {@link #replayState}.
      */
-    public List<MeterState.Saved> drainUnreplayable() {
-        List<MeterState.Saved> saved = new ArrayList<>(unreplayable.size());
-        for (MeterState state : unreplayable) {
-            state.unreplayable = false;
-            if (states.get(state.meterId) == state) {
-                saved.add(state.saved());
-            }
+    public void replayChange(long meterId, long fromMillis, long toMillis, long deltaMwh) {
+        listener.consumed(meterId, fromMillis, toMillis, deltaMwh);
+    }
+
+    /** Puts back a meter's state as logged after a datagram a replay could not redo. */
+    public void replayState(MeterState.Saved saved) {
+        MeterState state = MeterState.restore(saved);
+        if (states.put(state.meterId, state) == null && !registered.test(state.meterId)) {
+            orphanMeters++;
         }
-        unreplayable.clear();
-        return saved;
+        markDirty(state);
     }
 
     /** Makes what the last commit made durable visible to readers; call right after it committed. */

@@ -118,10 +118,10 @@ class ReadingLogTest {
             store.insert(3, reading(9_000, 99)); // never committed: a crash loses it
         }
         try (SqliteStore store = SqliteStore.open(dir); Connection reader = store.openReader()) {
-            List<LoggedReading> replay = store.recoverLog();
+            List<LogItem> replay = store.recoverLog();
 
-            assertThat(replay).extracting(r -> r.meterId() + ":" + r.reading().energyMwh())
-                    .containsExactly("1:11", "2:21");
+            assertThat(replay).extracting(r -> ((LogItem.Reading) r).reading())
+                    .extracting(r -> r.meterId() + ":" + r.reading().energyMwh()).containsExactly("1:11", "2:21");
             assertThat(store.readingsDirect()).as("the next commit must be a checkpoint").isTrue();
             store.checkpoint();
             store.commit();
@@ -161,7 +161,7 @@ class ReadingLogTest {
     }
 
     @Test
-    void aDecisionChangedWhileUnmergedReachesTheTableAndWinsOverTheLog() throws Exception {
+    void aReadingDecidedAgainIsLoggedAgainAndItsLastVersionWinsEverywhere() throws Exception {
         try (SqliteStore store = SqliteStore.open(dir); ReadingQueries queries = new ReadingQueries(store);
                 Connection reader = store.openReader()) {
             store.insert(1, new StoredReading(1_000, 5, 1, 0, Reading.NO_EXPORT, 0, ReadingKind.PENDING, 1_000));
@@ -170,19 +170,45 @@ class ReadingLogTest {
             store.reclassify(1, new ConsumptionChain.Decision(1_000, 5, ReadingKind.RESET, null, 0));
             store.commit();
 
-            assertThat(count(reader, "readings")).as("written to the table with its new decision").isEqualTo(1);
+            assertThat(count(reader, "readings")).as("no random write into the table").isZero();
+            assertThat(count(reader, "reading_log")).isEqualTo(2);
             assertThat(queries.page(1, Long.MIN_VALUE, 10)).singleElement()
                     .satisfies(r -> assertThat(r.kind()).isEqualTo(ReadingKind.RESET))
                     .satisfies(r -> assertThat(r.deltaMwh()).isEqualTo(5));
             assertThat(store.find(1, 1_000).kind()).isEqualTo(ReadingKind.RESET);
             assertThat(store.mergeStep()).isTrue();
             store.commit();
+            assertThat(count(reader, "readings")).isEqualTo(1);
             assertThat(queries.page(1, Long.MIN_VALUE, 10)).singleElement()
-                    .satisfies(r -> assertThat(r.kind()).as("the merge keeps it").isEqualTo(ReadingKind.RESET));
+                    .satisfies(r -> assertThat(r.kind()).as("the merge keeps the last").isEqualTo(ReadingKind.RESET));
+
+            store.reclassify(1, new ConsumptionChain.Decision(1_000, 0, ReadingKind.GLITCH, null, 1_000));
+            store.commit();
+            assertThat(queries.page(1, Long.MIN_VALUE, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.kind()).as("a merged reading, decided again").isEqualTo(ReadingKind.GLITCH));
         }
         try (SqliteStore store = SqliteStore.open(dir)) {
             store.recoverLog();
-            assertThat(store.find(1, 1_000).kind()).as("so does recovery").isEqualTo(ReadingKind.RESET);
+            assertThat(store.find(1, 1_000).kind()).as("so does recovery").isEqualTo(ReadingKind.GLITCH);
+        }
+    }
+
+    @Test
+    void aMergedReadingDecidedAgainIsSeenAsItsNewVersionByTheWriter() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.insert(1, reading(500, 5));
+            store.insert(1, reading(1_000, 10));
+            store.commit();
+            assertThat(store.mergeStep()).isTrue();
+            store.commit(); // both readings are in the table, as normal ones
+
+            store.reclassify(1, new ConsumptionChain.Decision(1_000, 0, ReadingKind.PENDING, null, 1_000));
+
+            assertThat(store.lastNormalBefore(1, 2_000).timestampMillis())
+                    .as("the table's copy is stale: the reading at 1000 is pending now").isEqualTo(500);
+            assertThat(store.before(1, 2_000).kind()).isEqualTo(ReadingKind.PENDING);
+            assertThat(store.after(1, 0, 5)).extracting(StoredReading::kind)
+                    .containsExactly(ReadingKind.NORMAL, ReadingKind.PENDING);
         }
     }
 

@@ -68,6 +68,15 @@ class UsageRecorderTest {
             recorder.publishCommitted();
         }
 
+        /** Commits, and puts every committed reading in the table (a merge), as the writer does every few seconds. */
+        void merge() throws Exception {
+            commit();
+            while (store.readingsWaiting() > 0 && !store.mergeStep()) {
+                // one chunk at a time, until the merge is done
+            }
+            commit();
+        }
+
         List<StoredReading> rows(long meter) throws Exception {
             commit();
             return queries.page(meter, Long.MIN_VALUE, 1_000_000);
@@ -275,6 +284,13 @@ class UsageRecorderTest {
                 int batch = Math.min(arrival.size() - i, 1 + random.nextInt(4));
                 shuffled.recorder.record(meter, arrival.subList(i, i + batch));
                 i += batch;
+                // commits and merges now and then: the rules then find readings in the log, the table, or both
+                if (random.nextInt(4) == 0) {
+                    shuffled.commit();
+                }
+                if (random.nextInt(12) == 0) {
+                    shuffled.merge();
+                }
             }
 
             assertThat(inOrder.total(meter)).as("in order, meter %d", meter).isEqualTo(scenario.trueConsumptionMwh());
