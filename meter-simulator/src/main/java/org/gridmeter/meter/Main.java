@@ -27,12 +27,18 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, Supplier<String> prompt, PrintWriter out, PrintWriter err) {
-        Parsed parsed = parse(args, env, prompt, out, err);
+        return run(args, env, prompt, out, err, Clock.systemUTC(), System::nanoTime, ZoneId.systemDefault());
+    }
+
+    /** As {@link #run(String[], Map, Supplier, PrintWriter, PrintWriter)} with the given wall clock, ticker and zone. */
+    static int run(String[] args, Map<String, String> env, Supplier<String> prompt, PrintWriter out, PrintWriter err,
+            Clock clock, java.util.function.LongSupplier nanoTime, ZoneId zone) {
+        Parsed parsed = parse(args, env, prompt, out, err, clock, zone);
         if (parsed.options() == null) {
             return parsed.exitCode();
         }
         MeterOptions options = parsed.options();
-        MeterFleet fleet = new MeterFleet(options, Clock.systemUTC(), ZoneId.systemDefault());
+        MeterFleet fleet = new MeterFleet(options, clock, nanoTime, zone);
         boolean interactive = prompt != null; // a terminal on stdin
         out.printf("%s sending to %s:%d every %s of %s time (%s profile%s)%s%n",
                 options.fleetSize() == 1 ? "Meter " + options.firstId() : options.fleetSize() + " meters "
@@ -51,13 +57,13 @@ public final class Main {
         }, "meter-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Terminal terminal = interactive ? Terminal.start(fleet, System.in, out) : null;
-        long[] lastProgress = {System.nanoTime()};
+        long[] lastProgress = {nanoTime.getAsLong()};
         try {
             fleet.run(() -> {
                 if (terminal != null) {
                     terminal.status();
-                } else if (System.nanoTime() - lastProgress[0] >= 10_000_000_000L) {
-                    lastProgress[0] = System.nanoTime();
+                } else if (nanoTime.getAsLong() - lastProgress[0] >= 10_000_000_000L) {
+                    lastProgress[0] = nanoTime.getAsLong();
                     long sent = fleet.meters().stream().mapToLong(m -> m.generated).sum();
                     long acked = fleet.meters().stream().mapToLong(m -> m.acked).sum();
                     out.printf("progress: %d readings sent, %d acknowledged, %d datagrams%n", sent, acked,
@@ -94,7 +100,14 @@ public final class Main {
 
     static Parsed parse(String[] args, Map<String, String> env, Supplier<String> prompt, PrintWriter out,
             PrintWriter err) {
+        return parse(args, env, prompt, out, err, Clock.systemUTC(), ZoneId.systemDefault());
+    }
+
+    /** Parses with {@code --start} read against {@code clock} and {@code zone}. */
+    static Parsed parse(String[] args, Map<String, String> env, Supplier<String> prompt, PrintWriter out,
+            PrintWriter err, Clock clock, ZoneId zone) {
         CommandLine cmd = new CommandLine(new MeterCommand(prompt))
+                .registerConverter(java.time.Instant.class, new MeterCommand.StartConverter(clock, zone))
                 .setDefaultValueProvider(new MeterEnvDefaults(env))
                 .setOut(out)
                 .setErr(err)

@@ -62,7 +62,7 @@ final class MeterCommand implements Callable<MeterOptions> {
             description = "Seed for a deterministic load. Env METER_SEED. Default: random.")
     Long seed;
 
-    @Option(names = "--start", paramLabel = "T", converter = StartConverter.class,
+    @Option(names = "--start", paramLabel = "T",
             description = "Simulated clock start: 2026-08-01, 2026-08-01T06:00, an ISO instant, or -90d "
                     + "(90 days ago). Env METER_START. Default: now.")
     Instant start;
@@ -179,7 +179,16 @@ final class MeterCommand implements Callable<MeterOptions> {
         }
     }
 
+    /** {@code --start}: a date or time in {@code zone}, an instant, or {@code -90d} before {@code clock}'s now. */
     static final class StartConverter implements ITypeConverter<Instant> {
+        private final java.time.Clock clock;
+        private final ZoneId zone;
+
+        StartConverter(java.time.Clock clock, ZoneId zone) {
+            this.clock = clock;
+            this.zone = zone;
+        }
+
         @Override
         public Instant convert(String value) {
             String v = value.trim();
@@ -187,14 +196,14 @@ final class MeterCommand implements Callable<MeterOptions> {
                 if (v.equals("now")) {
                     return null;
                 } else if (v.startsWith("-")) {
-                    return Instant.now().minus(Durations.parse(v.substring(1)));
+                    return clock.instant().minus(Durations.parse(v.substring(1)));
                 } else if (v.length() == 10) {
-                    return LocalDate.parse(v).atStartOfDay(ZoneId.systemDefault()).toInstant();
+                    return LocalDate.parse(v).atStartOfDay(zone).toInstant();
                 } else if (v.endsWith("Z") || v.matches(".*[+-]\\d\\d:\\d\\d$")) {
                     return OffsetDateTime.parse(v.endsWith("Z") ? v.substring(0, v.length() - 1) + "+00:00" : v)
                             .toInstant();
                 }
-                return LocalDateTime.parse(v).atZone(ZoneId.systemDefault()).toInstant();
+                return LocalDateTime.parse(v).atZone(zone).toInstant();
             } catch (DateTimeParseException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + value
                         + "' (expected: 2026-08-01, 2026-08-01T06:00, 2026-08-01T06:00:00Z or -90d)");

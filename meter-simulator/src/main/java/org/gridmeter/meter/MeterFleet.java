@@ -45,6 +45,7 @@ final class MeterFleet {
 
     private final MeterOptions options;
     private final SimClock clock;
+    private final java.util.function.LongSupplier nanoTime;
     private final LoadProfile profile;
     private final ZoneId zone;
     private final byte[] key;
@@ -59,9 +60,15 @@ final class MeterFleet {
     private DatagramChannel channel;
     private InetSocketAddress server;
 
-    MeterFleet(MeterOptions options, Clock wall, ZoneId zone) {
+    /**
+     * @param wall     the wall clock (simulated time never passes it)
+     * @param nanoTime the monotonic ticker that paces sending, resends and the duration
+     * @param zone     the zone of the load profiles' days
+     */
+    MeterFleet(MeterOptions options, Clock wall, java.util.function.LongSupplier nanoTime, ZoneId zone) {
         this.options = options;
-        this.clock = new SimClock(wall, options.start(), options.speed());
+        this.nanoTime = nanoTime;
+        this.clock = new SimClock(wall, nanoTime, options.start(), options.speed());
         this.profile = switch (options.profile().kind()) {
             case RESIDENCIAL -> LoadProfile.residencial();
             case COMERCIAL -> LoadProfile.comercial();
@@ -116,8 +123,8 @@ final class MeterFleet {
                     + "': check --server or SERVER_HOST");
         }
         long deadline = options.duration() == null ? Long.MAX_VALUE
-                : System.nanoTime() + options.duration().toNanos();
-        long nextStatus = System.nanoTime();
+                : nanoTime.getAsLong() + options.duration().toNanos();
+        long nextStatus = nanoTime.getAsLong();
         try (DatagramChannel ch = DatagramChannel.open(); Selector selector = Selector.open()) {
             channel = ch;
             ch.configureBlocking(false);
@@ -125,7 +132,7 @@ final class MeterFleet {
             ch.register(selector, SelectionKey.OP_READ);
             long drainUntil = Long.MAX_VALUE;
             while (true) {
-                long nowNanos = System.nanoTime();
+                long nowNanos = nanoTime.getAsLong();
                 boolean generating = !stopping.get() && nowNanos < deadline && !due.isEmpty();
                 if (generating) {
                     produceDue(nowNanos);

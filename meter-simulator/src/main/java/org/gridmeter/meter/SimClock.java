@@ -11,15 +11,21 @@ import java.time.Instant;
 final class SimClock {
 
     private final Clock wall;
+    private final java.util.function.LongSupplier nanoTime;
     private final long startMillis;
     private final long wallStartNanos;
     private final double speed;
 
-    /** @param start where simulated time starts, or {@code null} for now */
-    SimClock(Clock wall, Instant start, double speed) {
+    /**
+     * @param wall     the wall clock: simulated time never passes it
+     * @param nanoTime the monotonic ticker simulated time runs by
+     * @param start    where simulated time starts, or {@code null} for now
+     */
+    SimClock(Clock wall, java.util.function.LongSupplier nanoTime, Instant start, double speed) {
         this.wall = wall;
+        this.nanoTime = nanoTime;
         this.startMillis = start == null ? wall.millis() : Math.min(start.toEpochMilli(), wall.millis());
-        this.wallStartNanos = System.nanoTime();
+        this.wallStartNanos = nanoTime.getAsLong();
         this.speed = speed;
     }
 
@@ -30,7 +36,7 @@ final class SimClock {
 
     /** Simulated epoch milliseconds now. */
     long millis() {
-        double elapsed = (System.nanoTime() - wallStartNanos) / 1e6 * speed;
+        double elapsed = (nanoTime.getAsLong() - wallStartNanos) / 1e6 * speed;
         return Math.min(wall.millis(), startMillis + (long) elapsed);
     }
 

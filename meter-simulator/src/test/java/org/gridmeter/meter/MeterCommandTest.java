@@ -21,6 +21,20 @@ class MeterCommandTest {
     }
 
     @Test
+    void aRelativeOrLocalStartIsReadAgainstTheGivenClockAndZone() {
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-11-02T12:00:00Z"), java.time.ZoneOffset.UTC);
+        java.time.ZoneId saoPaulo = java.time.ZoneId.of("America/Sao_Paulo");
+
+        MeterOptions relative = Main.parse(new String[] {"--id", "1", "--start", "-90d"}, Map.of(), null,
+                new PrintWriter(out, true), new PrintWriter(err, true), clock, saoPaulo).options();
+        MeterOptions local = Main.parse(new String[] {"--id", "1", "--start", "2026-08-01"}, Map.of(), null,
+                new PrintWriter(out, true), new PrintWriter(err, true), clock, saoPaulo).options();
+
+        assertThat(relative.start()).isEqualTo(Instant.parse("2026-08-04T12:00:00Z"));
+        assertThat(local.start()).as("midnight in the meter's zone").isEqualTo(Instant.parse("2026-08-01T03:00:00Z"));
+    }
+
+    @Test
     void defaultsAreTheContracts() {
         MeterOptions options = parse(Map.of(), null, "--id", "3").options();
 

@@ -59,11 +59,11 @@ public final class GridMeterServer implements AutoCloseable {
     private InetSocketAddress httpAddress;
     private boolean closed;
 
-    private GridMeterServer(ServerConfig config, Clock clock) throws Exception {
+    private GridMeterServer(ServerConfig config, Clock clock, java.util.function.LongSupplier nanoTime) throws Exception {
         long started = System.nanoTime();
         adminToken = AdminToken.resolve(config.adminToken(), Files.createDirectories(config.dataDir()));
         metrics = new ServerMetrics(IngestPipeline.allReasons());
-        store = SqliteStore.open(config.dataDir(), config.tuning().mergeAfter(), config.tuning().mergeChunk());
+        store = SqliteStore.open(config.dataDir(), config.tuning().mergeAfter(), config.tuning().mergeChunk(), nanoTime);
         UserDirectory users = new UserDirectory(store.loadUsers());
         LiveMeters meters = new LiveMeters();
         TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
@@ -80,7 +80,7 @@ public final class GridMeterServer implements AutoCloseable {
         EventBus events = new EventBus();
         writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users,
                 events),
-                metrics, config.commitInterval(), QUEUE_CAPACITY, config.tuning());
+                metrics, config.commitInterval(), QUEUE_CAPACITY, config.tuning(), clock, nanoTime);
         queries = new ReadingQueries(store);
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(10_000), r -> {
@@ -93,9 +93,10 @@ public final class GridMeterServer implements AutoCloseable {
         Transport transport = Transport.best();
         udp = new UdpIngestServer(transport);
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
-                biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), clock)),
+                biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
+                clock)),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
-        writer.retention(config.retention(), clock);
+        writer.retention(config.retention());
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,
                 metrics, clock);
@@ -116,7 +117,16 @@ public final class GridMeterServer implements AutoCloseable {
 
     /** Starts a server; returns once its ports are bound. */
     public static GridMeterServer start(ServerConfig config, Clock clock) throws Exception {
-        return new GridMeterServer(config, clock);
+        return start(config, clock, System::nanoTime);
+    }
+
+    /**
+     * Starts a server with {@code clock} as its wall clock (every date and "now" it uses) and
+     * {@code nanoTime} as the monotonic ticker that paces its writer; returns once its ports are bound.
+     */
+    public static GridMeterServer start(ServerConfig config, Clock clock, java.util.function.LongSupplier nanoTime)
+            throws Exception {
+        return new GridMeterServer(config, clock, nanoTime);
     }
 
     public InetSocketAddress udpAddress() {

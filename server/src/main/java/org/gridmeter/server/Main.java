@@ -25,7 +25,7 @@ public final class Main {
         ServerConfig config = parsed.config();
         GridMeterServer server;
         try {
-            server = GridMeterServer.start(config, Clock.systemDefaultZone());
+            server = GridMeterServer.start(config, Clock.systemUTC());
         } catch (Exception e) {
             err.println("gridmeter server: could not start: " + e.getMessage());
             err.println("Check that ports " + config.udpPort() + "/udp and " + config.httpPort() + "/tcp are free "

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** What an ACK covers (PROTOCOL.md 1.5) and what a refusal says (1.6), over real UDP. */
 class AckIntegrationTest {
 
-    /** A recent, whole second, so readings are never in the future nor past the retention. */
-    private static final long T0 = (System.currentTimeMillis() / 1000 - 3_600) * 1000;
+    /** An hour before the server's clock, so readings are never in the future nor past the retention. */
+    private static final long T0 = TestServer.NOW - 3_600_000L;
 
     @TempDir
     Path dir;

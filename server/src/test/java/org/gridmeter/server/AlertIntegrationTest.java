@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertIntegrationTest {
 
     private static final long MINUTE = 60_000L;
-    /** Yesterday at 10:00 UTC: event time in the past, so no reading is in the future. */
-    private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L + 10 * 3_600_000L;
+    /** The day before the server's clock, at 10:00 UTC: event time in the past, so no reading is in the future. */
+    private static final long T0 = (TestServer.NOW / 86_400_000L - 1) * 86_400_000L + 10 * 3_600_000L;
 
     @TempDir
     Path dir;
@@ -135,10 +135,12 @@ class AlertIntegrationTest {
 
     @Test
     void silentMeterIsOfflineWithAnAlertUntilHeardAgain() throws Exception {
-        start("--offline-after", "1s");
-        long now = System.currentTimeMillis();
+        start();
+        long now = TestServer.NOW;
         server.send(1, new Reading(0, now, 10, 1));
         server.awaitHandled(1);
+        assertThat(server.user(1).get("online").asBoolean()).isTrue();
+        server.testClock().advance(Duration.ofSeconds(61)); // past --offline-after (1 min)
 
         await().atMost(Duration.ofSeconds(10)).until(() -> TestServer.json(server.get("/usuario/alertas/?id=1"))
                 .get("ativos").size() == 1);

@@ -173,6 +173,8 @@ class BillingIntegrationTest {
         start("--close-grace", "1s");
         send(List.of(new Reading(0, at("2026-01-01T00:00:00"), 0, 0),
                 new Reading(1, at("2026-01-08T00:00:00"), 70_000_000, 417)));
+        assertThat(invoices()).as("within the grace: nothing closes").hasSize(1);
+        server.testClock().advance(Duration.ofSeconds(2)); // silent for longer than --close-grace
 
         await().atMost(Duration.ofSeconds(10)).until(() -> invoices().size() > 1);
         JsonNode january = month(invoices(), "2026-01");

@@ -24,7 +24,7 @@ class HttpLimitsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir, "--idle-timeout", "1s", "--max-connections", "64");
+        server = TestServer.start(dir, "--max-connections", "64");
         address = server.server.httpAddress();
         server.register(1);
     }
@@ -129,25 +129,24 @@ class HttpLimitsTest {
     void slowClientDoesNotHoldUpOthers() throws Exception {
         try (RawHttp slow = new RawHttp(address)) {
             slow.write("GET /usuario/?id=1 HTTP/1.1\r\nHo"); // and then nothing, for now
-            long started = System.nanoTime();
             for (int i = 0; i < 20; i++) {
-                assertThat(server.get("/usuario/?id=1").statusCode()).isEqualTo(200);
+                assertThat(server.get("/usuario/?id=1").statusCode()).as("answered while the slow request is pending")
+                        .isEqualTo(200);
             }
-            assertThat((System.nanoTime() - started) / 1_000_000).as("ms for 20 requests beside a stalled one")
-                    .isLessThan(5_000);
             RawHttp.Reply late = slow.write("st: x\r\n\r\n").read();
             assertThat(late.status()).isEqualTo(200);
         }
     }
 
     @Test
-    void idleConnectionIsClosedAfterTheTimeout() throws Exception {
-        try (RawHttp idle = new RawHttp(address)) {
+    void idleConnectionIsClosedAfterTheTimeout(@TempDir Path other) throws Exception {
+        try (TestServer impatient = TestServer.start(other, "--idle-timeout", "1s");
+                RawHttp idle = new RawHttp(impatient.server.httpAddress())) {
             assertThat(idle.write(RawHttp.get("/saude")).read().status()).isEqualTo(200);
             long started = System.nanoTime();
 
             assertThat(idle.closedByServer()).isTrue();
-            assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 5_000L);
+            assertThat((System.nanoTime() - started) / 1_000_000).as("not before the timeout").isGreaterThanOrEqualTo(900L);
         }
     }
 

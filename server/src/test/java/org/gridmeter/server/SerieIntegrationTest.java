@@ -87,24 +87,4 @@ class SerieIntegrationTest {
         assertThat(months.get("serie")).hasSize(1);
         assertThat(months.get("total_kwh").decimalValue()).isEqualByComparingTo("73");
     }
-
-    @Test
-    void periodsAreCountedUpToNow() throws Exception {
-        server = TestServer.start(dir, "--zone", "UTC");
-        server.register(1);
-        long now = System.currentTimeMillis();
-        long start = now - 2 * HOUR;
-        steady(start - start % (HOUR / 4), 2);
-
-        JsonNode last30 = TestServer.json(server.get("/usuario/consumo/periodo/?id=1&periodo=ultimos_30min"));
-        assertThat(last30.get("consumo_kwh").decimalValue().doubleValue()).isBetween(0.25, 0.5);
-        JsonNode previousMonth = TestServer.json(server.get("/usuario/consumo/periodo/?id=1&periodo=mes_anterior"));
-        assertThat(previousMonth.get("consumo_kwh").decimalValue()).isEqualByComparingTo("0");
-        for (String p : List.of("hoje", "semana", "mes")) {
-            JsonNode period = TestServer.json(server.get("/usuario/consumo/periodo/?id=1&periodo=" + p));
-            assertThat(period.get("periodo").asText()).isEqualTo(p);
-            assertThat(period.get("consumo_kwh").decimalValue().doubleValue()).isBetween(0.0, 2.0);
-        }
-        assertThat(server.get("/usuario/consumo/periodo/?id=1&periodo=ano").body()).contains("'periodo'");
-    }
 }

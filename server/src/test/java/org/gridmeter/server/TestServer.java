@@ -34,20 +34,29 @@ final class TestServer implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "test-admin-token-0123456789";
+    /**
+     * Where a server's clock stands unless a test says otherwise: a Monday noon, mid-month, far from
+     * any day's, month's or year's end, so nothing a test does depends on when it runs.
+     */
+    static final long NOW = java.time.Instant.parse("2026-11-02T12:00:00Z").toEpochMilli();
 
     final GridMeterServer server;
     final Path dataDir;
+    /** The server's wall clock, when the test gave a {@link TestClock} (the default): tests move it. */
+    final Clock clock;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final DatagramSocket udp;
 
-    private TestServer(GridMeterServer server, Path dataDir) throws IOException {
+    private TestServer(GridMeterServer server, Path dataDir, Clock clock) throws IOException {
         this.server = server;
         this.dataDir = dataDir;
+        this.clock = clock;
         this.udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     }
 
+    /** A server whose clock stands at {@link #NOW} (see {@link #testClock()}), in the zone UTC unless flags say. */
     static TestServer start(Path dataDir, String... flags) throws Exception {
-        return start(dataDir, Clock.systemUTC(), flags);
+        return start(dataDir, TestClock.at(NOW), flags);
     }
 
     /** A server whose wall clock is {@code clock} (a {@link TestClock} lets the test move time). */
@@ -59,6 +68,9 @@ final class TestServer implements AutoCloseable {
     static TestServer start(Path dataDir, Clock clock, ServerConfig.Tuning tuning, String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0",
                 "--data-dir", dataDir.toString(), "--admin-token", TOKEN));
+        if (!List.of(flags).contains("--zone")) {
+            args.addAll(List.of("--zone", "UTC")); // never the machine's zone
+        }
         args.addAll(List.of(flags));
         StringWriter err = new StringWriter();
         Main.Parsed parsed = Main.parse(args.toArray(String[]::new), Map.of(), new PrintWriter(new StringWriter()),
@@ -67,7 +79,12 @@ final class TestServer implements AutoCloseable {
             throw new IllegalArgumentException("bad test flags: " + err);
         }
         ServerConfig config = tuning == null ? parsed.config() : parsed.config().withTuning(tuning);
-        return new TestServer(GridMeterServer.start(config, clock), dataDir);
+        return new TestServer(GridMeterServer.start(config, clock), dataDir, clock);
+    }
+
+    /** The server's clock, to move time forward. */
+    TestClock testClock() {
+        return (TestClock) clock;
     }
 
     URI uri(String pathAndQuery) {

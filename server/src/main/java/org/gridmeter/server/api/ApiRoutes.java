@@ -25,7 +25,7 @@ public final class ApiRoutes {
     /** What the routes need from the rest of the server. */
     public record Dependencies(UserDirectory users, UserCommands commands, LiveMeters meters, ReadingQueries queries,
             Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
-            IntSupplier writerQueueDepth, Duration offlineAfter, Clock clock) {
+            IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock) {
     }
 
     public static Router build(Dependencies d) {
@@ -34,7 +34,8 @@ public final class ApiRoutes {
         FaturaApi fatura = new FaturaApi(d.users(), d.queries(), d.biller(), time);
         UsuarioApi usuario = new UsuarioApi(d.users(), d.commands(), views, fatura, d.clock());
         ConsumoApi consumo = new ConsumoApi(d.users(), d.queries(), views);
-        SerieApi serie = new SerieApi(d.users(), d.queries(), time, d.clock());
+        SerieApi serie = new SerieApi(d.users(), d.meters(), new Periods(d.queries(), d.clock(), d.retention()), time,
+                d.clock());
         AlertaApi alerta = new AlertaApi(d.users(), d.queries(), d.alerts(), time);
         TarifaApi tarifa = new TarifaApi(d.biller().tariffs(), d.tariffCommands(), d.biller().calendar(), d.clock());
         TempoRealApi tempoReal = new TempoRealApi(d.users(), d.events(), views, alerta, fatura);

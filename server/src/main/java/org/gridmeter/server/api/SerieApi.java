@@ -15,29 +15,37 @@ import java.util.Map;
 import org.gridmeter.server.http.ApiException;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
-import org.gridmeter.server.store.ReadingQueries;
-import org.gridmeter.server.usage.Consumption;
-import org.gridmeter.server.usage.Rollups;
+import org.gridmeter.server.usage.LiveMeters;
+import org.gridmeter.server.usage.MeterSnapshot;
 import org.gridmeter.server.users.UserDirectory;
 
 /**
- * {@code /usuario/consumo/intervalo} and {@code /usuario/consumo/periodo}: consumption over time from
- * the 15-minute rollups, never from raw readings, in the billing zone. Blocking: database reads.
+ * {@code /usuario/consumo/intervalo} and {@code /usuario/consumo/periodo}: consumption over time in the
+ * billing zone, exact at every boundary ({@link Periods}); nothing is extrapolated past the latest
+ * reading. Blocking: database reads.
  */
 final class SerieApi {
 
     private static final int MAX_STEPS = 100_000;
 
     private final UserDirectory users;
-    private final ReadingQueries queries;
+    private final LiveMeters meters;
+    private final Periods periods;
     private final TimeFormat time;
     private final Clock clock;
 
-    SerieApi(UserDirectory users, ReadingQueries queries, TimeFormat time, Clock clock) {
+    SerieApi(UserDirectory users, LiveMeters meters, Periods periods, TimeFormat time, Clock clock) {
         this.users = users;
-        this.queries = queries;
+        this.meters = meters;
+        this.periods = periods;
         this.time = time;
         this.clock = clock;
+    }
+
+    /** The time of the meter's latest committed reading, or {@code Long.MIN_VALUE} if it has none. */
+    private long latest(long id) {
+        MeterSnapshot meter = meters.get(id);
+        return meter == null || !meter.hasReading() ? Long.MIN_VALUE : meter.lastTimestampMillis();
     }
 
     /** {@code inicio}, {@code fim} (dates: {@code fim} inclusive; or ISO times: exclusive), {@code passo}, {@code formato}. */
@@ -59,10 +67,12 @@ final class SerieApi {
                     "Query parameter 'formato' must be json or csv, got '" + format + "'.");
         }
         UsuarioApi.existing(users, id);
-        Consumption consumption = queries.consumption(id, millis(from), millis(to));
+        long latest = latest(id);
+        Periods.Meter consumption = periods.of(id, millis(from), millis(to));
         List<Map<String, Object>> series = new ArrayList<>();
         long total = 0;
-        for (ZonedDateTime start = from; start.isBefore(to); ) {
+        // steps that start after the latest reading are absent: nothing is known of them yet
+        for (ZonedDateTime start = from; start.isBefore(to) && millis(start) <= latest; ) {
             ZonedDateTime end = step(start, passo);
             if (end.isAfter(to)) {
                 end = to;
@@ -118,8 +128,12 @@ final class SerieApi {
         UsuarioApi.existing(users, id);
         long from = millis(range[0]);
         long to = millis(range[1]);
-        long sum = queries.consumption(id, Math.floorDiv(from, Rollups.BUCKET_MILLIS) * Rollups.BUCKET_MILLIS, to)
-                .prorated(from, to);
+        long latest = latest(id);
+        if (!periodo.equals("mes_anterior")) {
+            to = Math.max(from, Math.min(to, latest)); // a period that ends now ends at the latest reading
+        }
+        // [from, to] with the reading at 'to' included: its own consumption ends at it
+        long sum = latest < from ? 0 : periods.of(id, from, to + 1).between(from, Math.min(to + 1, millis(range[1])));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
         body.put("periodo", periodo);

@@ -97,29 +97,41 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private long transactionStart = -1;
     private int transactionSize;
 
-    private long nextTick = System.nanoTime() + TICK_NANOS;
+    private long nextTick;
     /** Retention runs on start and then hourly. */
     private static final long RETENTION_NANOS = 3_600_000_000_000L;
-    private long nextRetention = System.nanoTime();
+    private long nextRetention;
     private long retentionMillis = Long.MAX_VALUE;
-    private java.time.Clock clock = java.time.Clock.systemUTC();
+    private final java.time.Clock clock;
+    /** The monotonic ticker that paces the writer (commits, checkpoints, merges, ticks, retention). */
+    private final java.util.function.LongSupplier nanoTime;
 
     /** The components the writer drives; all of them are then its own, used from its thread only. */
     public record Components(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
             AlertEvaluator alerts, LiveMeters meters, UserDirectory users, EventBus events) {
     }
 
+    /**
+     * @param clock    the server's wall clock (retention, tariffs' creation time)
+     * @param nanoTime the monotonic ticker that paces the writer
+     */
     public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity,
-            ServerConfig.Tuning tuning) {
+            ServerConfig.Tuning tuning, java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
         this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.users(),
                 new LiveEvents(c.events(), c.meters()), tuning.smallCheckpointMeters()),
-                c.users(), c.biller().tariffs(), metrics, commitInterval, capacity, tuning.checkpointInterval());
+                c.users(), c.biller().tariffs(), metrics, commitInterval, capacity, tuning.checkpointInterval(), clock,
+                nanoTime);
     }
 
     private IngestWriter(SqliteStore store, Ledger ledger, UserDirectory users, TariffBook tariffs,
-            ServerMetrics metrics, Duration commitInterval, int capacity, Duration checkpointInterval) {
+            ServerMetrics metrics, Duration commitInterval, int capacity, Duration checkpointInterval,
+            java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
+        this.clock = clock;
+        this.nanoTime = nanoTime;
         this.checkpointNanos = checkpointInterval.toNanos();
-        this.nextCheckpoint = System.nanoTime() + checkpointNanos;
+        this.nextCheckpoint = nanoTime.getAsLong() + checkpointNanos;
+        this.nextTick = nanoTime.getAsLong() + TICK_NANOS;
+        this.nextRetention = nanoTime.getAsLong();
         this.store = store;
         this.ledger = ledger;
         this.tariffs = tariffs;
@@ -134,9 +146,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     }
 
     /** Raw readings older than this are deleted (hourly, and on start); rollups and invoices stay. */
-    public void retention(java.time.Duration retention, java.time.Clock clock) {
+    public void retention(java.time.Duration retention) {
         this.retentionMillis = retention.toMillis();
-        this.clock = clock;
     }
 
     private void retain() throws SQLException {
@@ -145,7 +156,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         }
         commit();
         long deleted = ledger.retain(clock.millis() - retentionMillis);
-        transactionStart = System.nanoTime();
+        transactionStart = nanoTime.getAsLong();
         commit();
         if (deleted > 0) {
             log.info("event=retention_applied readings_deleted={}", deleted);
@@ -162,13 +173,13 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
      * left there), commits a checkpoint, and starts the writer thread.
      */
     public void start() throws SQLException {
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         int replayed = ledger.replay(store.recoverLog());
-        transactionStart = System.nanoTime();
+        transactionStart = nanoTime.getAsLong();
         commit();
         if (replayed > 0) {
             log.info("event=reading_log_replayed readings={} millis={}", replayed,
-                    (System.nanoTime() - started) / 1_000_000);
+                    (nanoTime.getAsLong() - started) / 1_000_000);
         }
         thread.start();
     }
@@ -237,7 +248,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     @Override
     public CompletableFuture<Tariff> setTariff(Tariff tariff) {
         return submit(() -> {
-            store.billing().saveTariff(tariff, System.currentTimeMillis());
+            store.billing().saveTariff(tariff, clock.millis());
             return tariff;
         }, saved -> {
             tariffs.add(saved);
@@ -264,9 +275,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         List<Object> drained = new ArrayList<>(DRAIN);
         while (running || !queue.isEmpty()) {
             try {
-                Object first = mergeMayRun(System.nanoTime()) ? queue.poll() // merge work waits: don't sleep
+                Object first = mergeMayRun(nanoTime.getAsLong()) ? queue.poll() // merge work waits: don't sleep
                         : transactionStart < 0 ? queue.poll(100, TimeUnit.MILLISECONDS)
-                        : queue.poll(Math.max(0, transactionStart + flushAfterNanos - System.nanoTime()),
+                        : queue.poll(Math.max(0, transactionStart + flushAfterNanos - nanoTime.getAsLong()),
                                 TimeUnit.NANOSECONDS);
                 if (first != null) {
                     handle(first);
@@ -276,21 +287,21 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                     }
                     drained.clear();
                 }
-                if (System.nanoTime() >= nextRetention) {
-                    nextRetention = System.nanoTime() + RETENTION_NANOS;
+                if (nanoTime.getAsLong() >= nextRetention) {
+                    nextRetention = nanoTime.getAsLong() + RETENTION_NANOS;
                     retain();
                 }
-                if (uncheckpointed && transactionStart < 0 && System.nanoTime() >= nextCheckpoint) {
-                    transactionStart = System.nanoTime(); // commits (a checkpoint) within the flush delay
+                if (uncheckpointed && transactionStart < 0 && nanoTime.getAsLong() >= nextCheckpoint) {
+                    transactionStart = nanoTime.getAsLong(); // commits (a checkpoint) within the flush delay
                 }
-                if (System.nanoTime() >= nextTick) {
-                    nextTick = System.nanoTime() + TICK_NANOS;
+                if (nanoTime.getAsLong() >= nextTick) {
+                    nextTick = nanoTime.getAsLong() + TICK_NANOS;
                     if (transactionStart < 0) {
-                        transactionStart = System.nanoTime();
+                        transactionStart = nanoTime.getAsLong();
                     }
                     ledger.tick();
                 }
-                if (transactionStart >= 0 && (System.nanoTime() - transactionStart >= flushAfterNanos
+                if (transactionStart >= 0 && (nanoTime.getAsLong() - transactionStart >= flushAfterNanos
                         || transactionSize >= MAX_TRANSACTION)) {
                     commit();
                 }
@@ -303,7 +314,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         }
         try {
             if (uncheckpointed && transactionStart < 0) {
-                transactionStart = System.nanoTime();
+                transactionStart = nanoTime.getAsLong();
             }
             commit(); // !running: a checkpoint, so the next start replays nothing
         } catch (SQLException | RuntimeException e) {
@@ -319,19 +330,19 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
      * (and overflow it, counted) rather than pile up in memory.
      */
     private void mergeStep() throws SQLException {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (!mergeMayRun(now)) {
             return;
         }
         if (transactionStart >= 0 && transactionStart + flushAfterNanos - now < 2 * lastMergeStepNanos) {
             commit(); // the backlog goes first
-            now = System.nanoTime();
+            now = nanoTime.getAsLong();
         }
         if (transactionStart < 0) {
             transactionStart = now;
         }
         store.mergeStep();
-        lastMergeStepNanos = System.nanoTime() - now;
+        lastMergeStepNanos = nanoTime.getAsLong() - now;
         metrics.mergeTime.record(lastMergeStepNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -347,7 +358,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         }
         if (task instanceof Readings r) {
             if (transactionStart < 0) {
-                transactionStart = System.nanoTime();
+                transactionStart = nanoTime.getAsLong();
             }
             transactionSize += r.batch().readings().size();
             RecordOutcome outcome = ledger.record(r.batch());
@@ -379,12 +390,12 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             result = command.work().call();
         } catch (Exception e) {
             store.rollback(); // the states in memory are current: nothing to replay
-            transactionStart = System.nanoTime(); // the rollback merged the log: the next commit is a checkpoint
+            transactionStart = nanoTime.getAsLong(); // the rollback merged the log: the next commit is a checkpoint
             command.done().completeExceptionally(e);
             return;
         }
         ledger.checkpointNext();
-        transactionStart = System.nanoTime();
+        transactionStart = nanoTime.getAsLong();
         try {
             commit();
         } catch (SQLException | RuntimeException e) {
@@ -437,11 +448,11 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         if (transactionStart < 0) {
             return;
         }
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         boolean checkpoint = ledger.beforeCommit(!running || started >= nextCheckpoint);
         store.commit();
         ledger.afterCommit();
-        long took = System.nanoTime() - started;
+        long took = nanoTime.getAsLong() - started;
         if (checkpoint) {
             nextCheckpoint = started + checkpointNanos;
             metrics.checkpointTime.record(took, TimeUnit.NANOSECONDS);
@@ -480,7 +491,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         transactionSize = 0;
         try {
             int replayed = ledger.reload(store.rollback());
-            transactionStart = System.nanoTime(); // a checkpoint, with what the replay rebuilt
+            transactionStart = nanoTime.getAsLong(); // a checkpoint, with what the replay rebuilt
             log.info("event=store_reloaded readings_replayed={}", replayed);
         } catch (SQLException | RuntimeException reloadFailure) {
             log.error("event=store_reload_failed", reloadFailure);

@@ -90,6 +90,7 @@ final class ReadingLog {
     private final PreparedStatement appendLog;
     private final long mergeAfterNanos;
     private final int chunk;
+    private final java.util.function.LongSupplier nanoTime;
 
     /** Readings of the open transaction, in the order added: a handle's position. */
     private final List<LoggedReading> unlogged = new ArrayList<>();
@@ -127,8 +128,11 @@ final class ReadingLog {
     private long lastLogId;
     private volatile int waiting;
 
-    ReadingLog(Connection connection, long mergeAfterNanos, int chunk) throws SQLException {
+    /** @param nanoTime the monotonic ticker that tells how long committed readings waited */
+    ReadingLog(Connection connection, long mergeAfterNanos, int chunk, java.util.function.LongSupplier nanoTime)
+            throws SQLException {
         this.connection = connection;
+        this.nanoTime = nanoTime;
         this.mergeAfterNanos = mergeAfterNanos;
         this.chunk = chunk;
         // a reading logged again with a new decision is a newer version of itself: the last one wins
@@ -358,7 +362,7 @@ final class ReadingLog {
     /** The transaction committed. */
     void afterCommit() {
         if (loggedPayload != null) {
-            Payload payload = new Payload(openSeq, lastLogId, System.nanoTime(), loggedPayload);
+            Payload payload = new Payload(openSeq, lastLogId, nanoTime.getAsLong(), loggedPayload);
             payloads.add(payload);
             payloadsBySeq.put(payload.seq(), payload);
             unmergedCount += unlogged.size();

@@ -44,37 +44,87 @@ public final class ReadingQueries implements AutoCloseable {
     /**
      * Up to {@code limit} of the meter's readings with {@code fromMillis <= ts < toMillis}, oldest
      * first, from the readings table and from the reading log (readings not merged yet: the last
-     * few seconds' worth, decoded here), in one read transaction.
+     * few seconds' worth, decoded here; a later version of a reading wins), in one read transaction.
      */
     private List<StoredReading> select(long meterId, long fromMillis, long toMillis, int limit) throws SQLException {
         Connection c = connection();
         c.setAutoCommit(false); // both SELECTs see the same snapshot
         try {
-            TreeMap<Long, StoredReading> rows = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement(SqliteStore.READING_COLUMNS
-                    + " WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?")) {
-                ps.setLong(1, meterId);
-                ps.setLong(2, fromMillis);
-                ps.setLong(3, toMillis);
-                ps.setInt(4, limit);
-                for (StoredReading r : SqliteStore.readings(ps)) {
-                    rows.put(r.timestampMillis(), r);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log ORDER BY id");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, fromMillis, toMillis)) {
-                        rows.put(logged.reading().timestampMillis(), logged.reading()); // later versions win
-                    }
-                }
-            }
-            List<StoredReading> list = new ArrayList<>(rows.values());
-            return list.size() > limit ? list.subList(0, limit) : list;
+            return select(c, meterId, fromMillis, toMillis, limit);
         } finally {
             c.rollback();
             c.setAutoCommit(true);
         }
+    }
+
+    private static List<StoredReading> select(Connection c, long meterId, long fromMillis, long toMillis, int limit)
+            throws SQLException {
+        TreeMap<Long, StoredReading> rows = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SqliteStore.READING_COLUMNS
+                + " WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?")) {
+            ps.setLong(1, meterId);
+            ps.setLong(2, fromMillis);
+            ps.setLong(3, toMillis);
+            ps.setInt(4, limit);
+            for (StoredReading r : SqliteStore.readings(ps)) {
+                rows.put(r.timestampMillis(), r);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log ORDER BY id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, fromMillis, toMillis)) {
+                    rows.put(logged.reading().timestampMillis(), logged.reading()); // later versions win
+                }
+            }
+        }
+        List<StoredReading> list = new ArrayList<>(rows.values());
+        return list.size() > limit ? list.subList(0, limit) : list;
+    }
+
+    /**
+     * The readings whose consumption may fall in {@code [fromMillis, toMillis)}: those in it, and the
+     * first one at or after its end (its consumption runs from the reading before it), oldest first,
+     * in one read transaction. What an exact share of a part of a 15-minute bucket is computed from.
+     */
+    public List<StoredReading> overlapping(long meterId, long fromMillis, long toMillis) throws SQLException {
+        Connection c = connection();
+        c.setAutoCommit(false);
+        try {
+            List<StoredReading> readings = new ArrayList<>(select(c, meterId, fromMillis, toMillis, Integer.MAX_VALUE));
+            StoredReading next = firstAtOrAfter(c, meterId, toMillis);
+            if (next != null) {
+                readings.add(next);
+            }
+            return readings;
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** The meter's first reading at or after {@code t} (table or log, the later version winning), or {@code null}. */
+    private static StoredReading firstAtOrAfter(Connection c, long meterId, long t) throws SQLException {
+        StoredReading first;
+        try (PreparedStatement ps = c.prepareStatement(SqliteStore.READING_COLUMNS
+                + " WHERE meter_id = ? AND ts >= ? ORDER BY ts LIMIT 1")) {
+            ps.setLong(1, meterId);
+            ps.setLong(2, t);
+            List<StoredReading> rows = SqliteStore.readings(ps);
+            first = rows.isEmpty() ? null : rows.get(0);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log ORDER BY id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                for (LoggedReading logged : ReadingLog.decode(rs.getBytes(1), meterId, t, Long.MAX_VALUE)) {
+                    StoredReading r = logged.reading();
+                    if (first == null || r.timestampMillis() <= first.timestampMillis()) {
+                        first = r; // earlier, or a later version of the same reading
+                    }
+                }
+            }
+        }
+        return first;
     }
 
     /**

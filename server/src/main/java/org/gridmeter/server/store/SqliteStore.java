@@ -51,12 +51,13 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final BillingSql billing;
     private final AlertSql alerts;
 
-    private SqliteStore(Path file, long mergeAfterNanos, int mergeChunk) throws SQLException {
+    private SqliteStore(Path file, long mergeAfterNanos, int mergeChunk, java.util.function.LongSupplier nanoTime)
+            throws SQLException {
         this.file = file;
         this.connection = connect(file, false);
         Migrations.migrate(connection);
         connection.setAutoCommit(false);
-        readingLog = new ReadingLog(connection, mergeAfterNanos, mergeChunk);
+        readingLog = new ReadingLog(connection, mergeAfterNanos, mergeChunk, nanoTime);
         reclassify = connection.prepareStatement(
                 "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
@@ -108,17 +109,18 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) throws IOException, SQLException {
-        return open(dataDir, DEFAULT_MERGE_AFTER, DEFAULT_MERGE_CHUNK);
+        return open(dataDir, DEFAULT_MERGE_AFTER, DEFAULT_MERGE_CHUNK, System::nanoTime);
     }
 
     /**
      * As {@link #open(Path)}, with the reading log's pacing: committed readings wait {@code mergeAfter}
-     * before a merge, which inserts {@code mergeChunk} of them a step.
+     * (as {@code nanoTime}, the monotonic ticker, tells) before a merge, which inserts
+     * {@code mergeChunk} of them a step.
      */
-    public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk)
-            throws IOException, SQLException {
+    public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk,
+            java.util.function.LongSupplier nanoTime) throws IOException, SQLException {
         Files.createDirectories(dataDir);
-        return new SqliteStore(dataDir.resolve(FILE_NAME), mergeAfter.toNanos(), mergeChunk);
+        return new SqliteStore(dataDir.resolve(FILE_NAME), mergeAfter.toNanos(), mergeChunk, nanoTime);
     }
 
     static Connection connect(Path file, boolean readOnly) throws SQLException {
