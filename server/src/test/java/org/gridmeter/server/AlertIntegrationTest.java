@@ -66,7 +66,15 @@ class AlertIntegrationTest {
         JsonNode raised = state("excesso");
         assertThat(raised.get("alerta").asBoolean()).isTrue();
         assertThat(raised.get("tipo").asText()).isEqualTo("excesso");
-        assertThat(raised.get("mensagem").asText()).contains("6.000 kW", "5 kW");
+        assertThat(raised.get("mensagem").asText()).isEqualTo(
+                "A potência média dos últimos 15 minutos, 6 kW, passa do limite de 5 kW.");
+        JsonNode english = TestServer.json(server.getEnglish("/usuario/alerta/excesso/?id=1"));
+        assertThat(english.get("mensagem").asText())
+                .isEqualTo("Average power over the last 15 minutes, 6 kW, is above the limit of 5 kW.");
+        assertThat(english.get("historico").get(0).get("janela").asText())
+                .isEqualTo("the 15 minutes up to the latest reading");
+        assertThat(raised.get("historico").get(0).get("janela").asText())
+                .isEqualTo("os 15 minutos até a leitura mais recente");
         assertThat(server.user(1).get("consumo_excessivo").asBoolean()).isTrue();
 
         power(21, 50, 1.0);
@@ -79,6 +87,7 @@ class AlertIntegrationTest {
         assertThat(event.get("motivo").asText()).isEqualTo("potencia_15min");
         assertThat(event.get("valor").decimalValue()).isEqualByComparingTo("6.000");
         assertThat(event.get("limite").decimalValue()).isEqualByComparingTo("5");
+        assertThat(event.get("linha_base").isNull()).as("a fixed limit has no baseline").isTrue();
         assertThat(OffsetDateTime.parse(event.get("inicio").asText()).toInstant().toEpochMilli())
                 .as("raised once 15 minutes were known").isEqualTo(T0 + 15 * MINUTE);
         assertThat(OffsetDateTime.parse(event.get("fim").asText()).toInstant().toEpochMilli())
@@ -98,7 +107,15 @@ class AlertIntegrationTest {
         JsonNode variation = state("variacao");
         assertThat(variation.get("alerta").asBoolean()).isTrue();
         assertThat(variation.get("historico").get(0).get("motivo").asText()).isEqualTo("potencia_5min_vs_hora");
-        assertThat(variation.get("historico").get(0).get("limite").decimalValue()).isEqualByComparingTo("1.000");
+        JsonNode event = variation.get("historico").get(0);
+        assertThat(event.get("linha_base").decimalValue()).as("the hour before").isEqualByComparingTo("1");
+        assertThat(event.get("limite").decimalValue()).as("the hour before + max(100 %, 1 kW)")
+                .isEqualByComparingTo("2");
+        java.math.BigDecimal value = event.get("valor").decimalValue();
+        assertThat(value).as("the last 5 minutes when it fired: above the limit, at most the new load")
+                .isGreaterThan(new java.math.BigDecimal("2")).isLessThanOrEqualTo(new java.math.BigDecimal("3"));
+        assertThat(event.get("mensagem").asText())
+                .contains(value.stripTrailingZeros().toPlainString().replace('.', ',') + " kW", "1 kW", "limite 2 kW");
         assertThat(server.user(1).get("grande_variacao").asBoolean()).isTrue();
         JsonNode all = TestServer.json(server.get("/usuario/alertas/?id=1"));
         assertThat(all.get("ativos")).extracting(a -> a.get("tipo").asText()).containsExactly("variacao");
@@ -153,5 +170,32 @@ class AlertIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> TestServer.json(server.get("/usuario/alertas/?id=1"))
                 .get("ativos").isEmpty());
         assertThat(server.user(1).get("online").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aMeterThatReportsEveryFiveMinutesIsNotOfflineAfterOne() throws Exception {
+        start(); // --offline-after is 1 minute
+        long now = TestServer.NOW;
+        for (int i = 0; i < 4; i++) { // three gaps of 5 minutes: its usual interval
+            if (i > 0) {
+                server.testClock().advance(Duration.ofMinutes(5));
+            }
+            server.send(1, new Reading(i, now + i * 5 * MINUTE, 10L * (i + 1), 1));
+            server.awaitHandled(i + 1);
+        }
+        server.testClock().advance(Duration.ofMinutes(14)); // under 3 × 5 minutes
+        server.awaitTicks(2);
+        assertThat(server.user(1).get("online").asBoolean()).isTrue();
+        assertThat(TestServer.json(server.get("/usuario/alertas/?id=1")).get("ativos")).isEmpty();
+
+        server.testClock().advance(Duration.ofMinutes(2)); // 16 minutes: past 3 × its usual interval
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestServer.json(server.get("/usuario/alertas/?id=1"))
+                .get("ativos").size() == 1);
+        assertThat(server.user(1).get("online").asBoolean()).isFalse();
+        JsonNode event = TestServer.json(server.get("/usuario/alertas/?id=1")).get("ativos").get(0);
+        assertThat(event.get("tipo").asText()).isEqualTo("sem_sinal");
+        assertThat(event.get("linha_base").decimalValue()).as("its usual interval, s").isEqualByComparingTo("300");
+        assertThat(event.get("limite").decimalValue()).as("3 × 300 s").isEqualByComparingTo("900");
+        assertThat(event.get("mensagem").asText()).contains("intervalo habitual de 300 s");
     }
 }

@@ -3,17 +3,23 @@ package org.gridmeter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.gridmeter.protocol.Reading;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The /usuario routes of contract section 5.1, good and bad input, against the real server. */
 class HttpApiIntegrationTest {
@@ -114,9 +120,49 @@ class HttpApiIntegrationTest {
                 400, "campo_invalido", "'nome'");
         assertError(server.post("/usuario/cadastro/", "{\"id\": 5, \"nome\": \"a\"}", t),
                 400, "campo_ausente", "'endereco'");
-        assertError(server.post("/usuario/cadastro/", "{\"id\": 5, ", t), 400, "json_invalido", "JSON");
-        assertError(server.post("/usuario/cadastro/", "[1, 2]", t), 400, "json_invalido", "JSON object");
+        HttpResponse<String> truncated = server.post("/usuario/cadastro/", "{\"id\": 5, ", t);
+        assertError(truncated, 400, "json_invalido", "linha 1");
+        assertThat(TestServer.json(truncated).get("mensagem").asText()).as("no parser internals")
+                .doesNotContain("Stream", "Feature", "com.fasterxml", "Exception");
+        assertError(server.post("/usuario/cadastro/", "[1, 2]", t), 400, "json_invalido", "objeto JSON");
         assertThat(server.get("/usuario/?id=5").statusCode()).isEqualTo(404);
+    }
+
+    /** Bytes that are not UTF-8: a stray ff fe, an overlong "/" (c0 af), an encoded surrogate (ed a0 80). */
+    @ParameterizedTest
+    @ValueSource(strings = {"fffe", "c0af", "eda080", "e282", "f4908080"})
+    void bodiesThatAreNotUtf8AreRejectedAndCreateNothing(String hexName) {
+        byte[] name = HexFormat.of().parseHex(hexName);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes("{\"id\": 5, \"nome\": \"".getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(name);
+        body.writeBytes("\", \"endereco\": \"rua b\"}".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/usuario/cadastro/"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TestServer.TOKEN));
+
+        assertError(r, 400, "json_invalido", "UTF-8");
+        assertThat(server.get("/usuario/?id=5").statusCode()).isEqualTo(404);
+        assertThat(TestServer.json(server.get("/usuario/")).get("usuarios")).isEmpty();
+    }
+
+    @Test
+    void messagesArePortugueseUnlessEnglishIsAsked() {
+        HttpResponse<String> portuguese = server.get("/usuario/?id=42");
+        assertThat(TestServer.json(portuguese).get("mensagem").asText()).contains("Não há usuário", "42");
+        assertThat(portuguese.headers().firstValue("content-language")).hasValue("pt-BR");
+
+        for (String asked : new String[] {"en", "en-US,en;q=0.9", "fr-FR, en;q=0.5"}) {
+            HttpResponse<String> english = server.send(HttpRequest.newBuilder(server.uri("/usuario/?id=42"))
+                    .header("Accept-Language", asked));
+            assertThat(TestServer.json(english).get("mensagem").asText()).as(asked).contains("No user", "42");
+            assertThat(english.headers().firstValue("content-language")).as(asked).hasValue("en");
+            assertThat(TestServer.json(english).get("erro").asText()).as("codes do not change")
+                    .isEqualTo("usuario_inexistente");
+        }
+        HttpResponse<String> preferred = server.send(HttpRequest.newBuilder(server.uri("/usuario/?id=42"))
+                .header("Accept-Language", "pt-BR,en;q=0.8"));
+        assertThat(TestServer.json(preferred).get("mensagem").asText()).contains("Não há usuário");
     }
 
     @Test
@@ -126,7 +172,7 @@ class HttpApiIntegrationTest {
 
         assertError(anonymous, 401, "nao_autenticado", "Authorization: Bearer");
         assertThat(anonymous.headers().firstValue("www-authenticate")).isPresent();
-        assertError(server.post("/usuario/cadastro/", body, "wrong-token"), 403, "token_invalido", "admin token");
+        assertError(server.post("/usuario/cadastro/", body, "wrong-token"), 403, "token_invalido", "administrador");
         assertError(server.delete("/usuario/delete/?id=3", null), 401, "nao_autenticado", "Bearer");
         assertThat(server.get("/usuario/?id=3").statusCode()).isEqualTo(404);
     }
@@ -233,6 +279,8 @@ class HttpApiIntegrationTest {
         assertThat(answer.get("consumo_kwh").decimalValue()).isEqualByComparingTo("0.0002");
         assertError(server.get("/usuario/consumo/horario/?id=1&data=2023-03-20&horario=1:"), 400,
                 "parametro_invalido", "'horario'");
+        assertError(server.get("/usuario/consumo/horario/?id=1&data=2023-03-20&horario=8"), 400,
+                "parametro_invalido", "08");
     }
 
     private int count(String prefix) {

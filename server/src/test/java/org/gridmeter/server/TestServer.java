@@ -95,6 +95,17 @@ final class TestServer implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
     }
 
+    /** A GET asking for English texts ({@code Accept-Language: en}). */
+    HttpResponse<String> getEnglish(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Accept-Language", "en").GET());
+    }
+
+    /** Waits until the server has committed {@code n} more once-a-second ticks (silence checks). */
+    void awaitTicks(int n) {
+        long target = server.metrics().ticks.sum() + n;
+        await().atMost(Duration.ofSeconds(10 + n)).until(() -> server.metrics().ticks.sum() >= target);
+    }
+
     HttpResponse<String> post(String path, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");

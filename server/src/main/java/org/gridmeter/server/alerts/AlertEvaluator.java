@@ -72,18 +72,14 @@ public final class AlertEvaluator implements ConsumptionListener {
             long mean = Math.round(recentInvoices.stream().mapToLong(Long::longValue).average().orElse(0));
             BigDecimal limit = kwh(mean).add(limits.excessKwh());
             if (kwh(openCycleMwh).compareTo(limit) > 0) {
-                excess = new Fired("ciclo_acima_da_media", kwh(openCycleMwh), limit, "open billing cycle vs the mean of "
-                        + recentInvoices.size() + " closed invoice(s)", "Consumption of the open cycle, "
-                        + kwh(openCycleMwh) + " kWh, exceeds the mean of the last invoices, " + kwh(mean)
-                        + " kWh, by more than " + limits.excessKwh() + " kWh.");
+                excess = new Fired("ciclo_acima_da_media", kwh(openCycleMwh), kwh(mean), limit,
+                        "ciclo_vs_media:" + recentInvoices.size());
             }
         }
         if (excess == null && window != null && window.covers(latestMillis - 15 * MINUTE)) {
             Double watts = window.averageWatts(latestMillis - 15 * MINUTE, latestMillis);
             if (watts != null && watts > limits.excessKw().doubleValue() * 1000) {
-                excess = new Fired("potencia_15min", kw(watts), limits.excessKw(), "15 minutes up to the latest reading",
-                        "Average power over the last 15 minutes, " + kw(watts) + " kW, is above " + limits.excessKw()
-                                + " kW.");
+                excess = new Fired("potencia_15min", kw(watts), null, limits.excessKw(), "15min");
             }
         }
         apply(meterId, AlertType.EXCESSO, excess, latestMillis);
@@ -93,21 +89,18 @@ public final class AlertEvaluator implements ConsumptionListener {
             long last = recentInvoices.get(recentInvoices.size() - 1);
             BigDecimal limit = kwh(last).add(limits.variationKwh());
             if (kwh(openCycleMwh).compareTo(limit) > 0) {
-                variation = new Fired("ciclo_acima_do_anterior", kwh(openCycleMwh), limit,
-                        "open billing cycle vs the last closed invoice", "Consumption of the open cycle, "
-                        + kwh(openCycleMwh) + " kWh, exceeds the last invoice, " + kwh(last) + " kWh, by more than "
-                        + limits.variationKwh() + " kWh.");
+                variation = new Fired("ciclo_acima_do_anterior", kwh(openCycleMwh), kwh(last), limit,
+                        "ciclo_vs_anterior");
             }
         }
         if (variation == null && window != null && window.covers(latestMillis - 65 * MINUTE)) {
             Double recent = window.averageWatts(latestMillis - 5 * MINUTE, latestMillis);
             Double hour = window.averageWatts(latestMillis - 65 * MINUTE, latestMillis - 5 * MINUTE);
             if (recent != null && hour != null) {
-                double difference = Math.abs(recent - hour);
-                if (difference > hour && difference > 1000) {
-                    variation = new Fired("potencia_5min_vs_hora", kw(recent), kw(hour),
-                            "last 5 minutes vs the hour before", "Average power over the last 5 minutes, " + kw(recent)
-                            + " kW, differs from the hour before, " + kw(hour) + " kW, by more than 100% and 1 kW.");
+                double allowed = Math.max(hour, 1000); // more than 100 % of the hour and more than 1 kW
+                if (Math.abs(recent - hour) > allowed) {
+                    double limit = recent > hour ? hour + allowed : hour - allowed;
+                    variation = new Fired("potencia_5min_vs_hora", kw(recent), kw(hour), kw(limit), "5min_vs_hora");
                 }
             }
         }
@@ -115,26 +108,38 @@ public final class AlertEvaluator implements ConsumptionListener {
     }
 
     /**
-     * Raises the silence alert of every registered meter not heard for {@code --offline-after}.
+     * How long a meter may be silent before it is offline: {@code --offline-after}, and at least
+     * three times its own usual interval (the median time between its recent datagrams), so a meter
+     * that reports every 5 minutes is not offline after one.
      *
-     * @param lastHeard server clock when a meter was last heard, {@code Long.MIN_VALUE} if never
+     * @param usualIntervalMillis the meter's usual interval, or a negative value if not known yet
      */
-    public void checkSilent(Collection<Long> registered, LongUnaryOperator lastHeard) {
+    public static long offlineLimitMillis(long offlineAfterMillis, long usualIntervalMillis) {
+        return usualIntervalMillis < 0 ? offlineAfterMillis : Math.max(offlineAfterMillis, 3 * usualIntervalMillis);
+    }
+
+    /**
+     * Raises the silence alert of every registered meter silent for longer than its offline limit
+     * ({@link #offlineLimitMillis}).
+     *
+     * @param lastHeard     server clock when a meter was last heard, {@code Long.MIN_VALUE} if never
+     * @param usualInterval a meter's usual interval in ms, negative if not known
+     */
+    public void checkSilent(Collection<Long> registered, LongUnaryOperator lastHeard, LongUnaryOperator usualInterval) {
         long now = clock.millis();
-        long limit = limits.offlineAfter().toMillis();
         for (long meterId : registered) {
             long heard = lastHeard.applyAsLong(meterId);
+            long usual = usualInterval.applyAsLong(meterId);
+            long limit = offlineLimitMillis(limits.offlineAfter().toMillis(), usual);
             if (heard != Long.MIN_VALUE && now - heard > limit && !isActive(meterId, AlertType.SEM_SINAL)) {
-                long minutes = (now - heard) / MINUTE;
                 apply(meterId, AlertType.SEM_SINAL, new Fired("sem_sinal", BigDecimal.valueOf((now - heard) / 1000),
-                        BigDecimal.valueOf(limit / 1000), "seconds since the meter was last heard",
-                        "The meter has not been heard for " + (minutes > 0 ? minutes + " min" : (now - heard) / 1000 + " s")
-                        + " (limit " + limit / 1000 + " s)."), now);
+                        usual < 0 ? null : BigDecimal.valueOf(usual).divide(BigDecimal.valueOf(1000)),
+                        BigDecimal.valueOf(limit).divide(BigDecimal.valueOf(1000)), "sem_sinal"), now);
             }
         }
     }
 
-    private record Fired(String rule, BigDecimal value, BigDecimal baseline, String window, String message) {
+    private record Fired(String rule, BigDecimal value, BigDecimal baseline, BigDecimal limit, String window) {
     }
 
     private void apply(long meterId, AlertType type, Fired fired, long atMillis) {
@@ -142,10 +147,10 @@ public final class AlertEvaluator implements ConsumptionListener {
             end(meterId, type, atMillis);
         } else if (!isActive(meterId, type)) {
             Alert alert = new Alert(0, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
-                    fired.window(), fired.message());
+                    fired.limit(), fired.window());
             long id = repository.insert(alert);
             Alert raised = new Alert(id, meterId, type, fired.rule(), atMillis, -1, fired.value(), fired.baseline(),
-                    fired.window(), fired.message());
+                    fired.limit(), fired.window());
             active.computeIfAbsent(meterId, m -> new EnumMap<>(AlertType.class)).put(type, raised);
             changed.add(meterId);
             transitions.add(raised);

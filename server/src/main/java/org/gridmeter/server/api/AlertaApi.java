@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.gridmeter.server.alerts.Alert;
 import org.gridmeter.server.alerts.AlertEvaluator;
+import org.gridmeter.server.alerts.AlertTexts;
 import org.gridmeter.server.alerts.AlertType;
+import org.gridmeter.server.http.Language;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
 import org.gridmeter.server.store.ReadingQueries;
@@ -39,13 +41,15 @@ final class AlertaApi {
         long id = Params.id(request);
         UsuarioApi.existing(users, id);
         Alert active = alerts.active(id).get(type);
+        Language language = request.language();
         List<Map<String, Object>> history = queries.alerts(id).stream().filter(a -> a.type() == type)
-                .map(this::view).toList();
+                .map(a -> view(a, language)).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
         body.put("tipo", type.label());
         body.put("alerta", active != null);
-        body.put("mensagem", active != null ? active.message() : "No " + type.label() + " alert is active.");
+        boolean english = language == Language.EN;
+        body.put("mensagem", active != null ? AlertTexts.message(active, english) : AlertTexts.none(type, english));
         body.put("desde", active != null ? time.timestamp(active.startMillis()) : null);
         body.put("historico", history);
         return Json.ok(body);
@@ -57,21 +61,24 @@ final class AlertaApi {
         List<Alert> history = queries.alerts(id);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
-        body.put("ativos", history.stream().filter(Alert::active).map(this::view).toList());
-        body.put("historico", history.stream().map(this::view).toList());
+        body.put("ativos", history.stream().filter(Alert::active).map(a -> view(a, request.language())).toList());
+        body.put("historico", history.stream().map(a -> view(a, request.language())).toList());
         return Json.ok(body);
     }
 
-    Map<String, Object> view(Alert a) {
+    /** An alert as the routes and the event stream show it, its words in {@code language}. */
+    Map<String, Object> view(Alert a, Language language) {
+        boolean english = language == Language.EN;
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("tipo", a.type().label());
         v.put("motivo", a.rule());
         v.put("inicio", time.timestamp(a.startMillis()));
         v.put("fim", a.active() ? null : time.timestamp(a.endMillis()));
         v.put("valor", a.value());
-        v.put("limite", a.baseline());
-        v.put("janela", a.window());
-        v.put("mensagem", a.message());
+        v.put("linha_base", a.baseline());
+        v.put("limite", a.limit());
+        v.put("janela", AlertTexts.window(a, english));
+        v.put("mensagem", AlertTexts.message(a, english));
         return v;
     }
 }

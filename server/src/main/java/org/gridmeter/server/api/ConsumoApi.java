@@ -69,9 +69,11 @@ final class ConsumoApi {
         long id = Params.id(request);
         LocalDate day = Params.date(request);
         String prefix = Params.required(request, "horario", "horario=14:10");
-        if (!HORARIO_PREFIX.matcher(prefix).matches()) {
-            throw ApiException.badRequest("parametro_invalido", "Query parameter 'horario' must be the start of a time "
-                    + "HH:MM:SS, like 14, 14:, 14:10, 14:10: or 14:10:05; got '" + prefix + "'.");
+        if (!HORARIO_PREFIX.matcher(prefix).matches() || !startsSomeTime(prefix)) {
+            throw ApiException.badRequest("parametro_invalido", "O parâmetro 'horario' deve ser o começo de um horário "
+                    + "HH:MM:SS, como 14, 14:, 14:10, 14:10: ou 14:10:05 (as horas com dois dígitos: 08, não 8); "
+                    + "veio '" + prefix + "'.", "Query parameter 'horario' must be the start of a time HH:MM:SS, like "
+                    + "14, 14:, 14:10, 14:10: or 14:10:05 (hours with two digits: 08, not 8); got '" + prefix + "'.");
         }
         UsuarioApi.existing(users, id);
         TimeFormat time = views.time();
@@ -84,6 +86,25 @@ final class ConsumoApi {
         body.put("consumo_kwh", Json.kwh(sum(rows)));
         body.put("consumo", rows.stream().map(views::reading).toList());
         return Json.ok(body);
+    }
+
+    /** Whether some time HH:MM:SS starts with {@code prefix} ({@code 8} does not: hours are {@code 08}). */
+    static boolean startsSomeTime(String prefix) {
+        String time = "00:00:00";
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            boolean ok = switch (i) {
+                case 0 -> c >= '0' && c <= '2';
+                case 1 -> prefix.charAt(0) == '2' ? c >= '0' && c <= '3' : c >= '0' && c <= '9';
+                case 3, 6 -> c >= '0' && c <= '5';
+                case 4, 7 -> c >= '0' && c <= '9';
+                default -> c == time.charAt(i);
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<StoredReading> dayReadings(long id, LocalDate day) throws SQLException {
@@ -119,6 +140,7 @@ final class ConsumoApi {
             // the message below says what to do
         }
         throw ApiException.badRequest("parametro_invalido",
+                "O parâmetro 'cursor' deve ser o valor de 'proximo' de uma resposta anterior, sem mudanças.",
                 "Query parameter 'cursor' must be the 'proximo' value of a previous answer, unchanged.");
     }
 }

@@ -41,8 +41,9 @@ final class FaturaApi {
         }
         Invoice match = find(invoices, mes.trim());
         if (match == null) {
-            throw ApiException.notFound("fatura_inexistente", "User " + id + " has no invoice closing in '" + mes.trim()
-                    + "'; GET /usuario/fatura/?id=" + id + " lists them all.");
+            throw ApiException.notFound("fatura_inexistente", "O usuário " + id + " não tem fatura que feche em '"
+                    + mes.trim() + "'; GET /usuario/fatura/?id=" + id + " lista todas.", "User " + id
+                    + " has no invoice closing in '" + mes.trim() + "'; GET /usuario/fatura/?id=" + id + " lists them all.");
         }
         return Json.ok(view(match));
     }
@@ -77,7 +78,8 @@ final class FaturaApi {
 
     private static ApiException invalidMonth(String mes) {
         return ApiException.badRequest("parametro_invalido",
-                "Query parameter 'mes' must be a month like 01 or 2026-01, got '" + mes + "'.");
+                "O parâmetro 'mes' deve ser um mês como 01 ou 2026-01; veio '" + mes + "'.",
+                "Query parameter 'mes' must be a month like 01 or 2026-01; got '" + mes + "'.");
     }
 
     Map<String, Object> view(Invoice i) {

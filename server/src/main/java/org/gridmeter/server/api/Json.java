@@ -45,11 +45,17 @@ final class Json {
         try {
             node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            long column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
             throw ApiException.badRequest("json_invalido",
-                    "The body is not valid JSON: " + e.getOriginalMessage() + " (send a JSON object).");
+                    "O corpo não é um JSON válido (linha " + line + ", coluna " + column + "); envie um objeto como "
+                            + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.",
+                    "The body is not valid JSON (line " + line + ", column " + column + "); send an object like "
+                            + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.");
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("json_invalido", "The body must be a JSON object, e.g. "
+            throw ApiException.badRequest("json_invalido", "O corpo deve ser um objeto JSON, por exemplo "
+                    + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.", "The body must be a JSON object, e.g. "
                     + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.");
         }
         return node;

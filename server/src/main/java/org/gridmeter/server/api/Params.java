@@ -18,6 +18,7 @@ final class Params {
         String value = request.param(name);
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest("parametro_ausente",
+                    "Falta o parâmetro '" + name + "', por exemplo ?" + example + ".",
                     "Query parameter '" + name + "' is required, e.g. ?" + example + ".");
         }
         return value.trim();
@@ -35,7 +36,8 @@ final class Params {
             // the message below says what is expected
         }
         throw ApiException.badRequest("parametro_invalido",
-                "Query parameter 'id' must be a whole number from 1 to 4294967295, got '" + value + "'.");
+                "O parâmetro 'id' deve ser o número do usuário, de 1 a 4294967295, por exemplo id=1; veio '" + value + "'.",
+                "Query parameter 'id' must be the user's number, 1 to 4294967295, e.g. id=1; got '" + value + "'.");
     }
 
     /** An optional whole number within {@code min..max}, or {@code fallback} if absent. */
@@ -52,8 +54,10 @@ final class Params {
         } catch (NumberFormatException e) {
             // the message below says what is expected
         }
-        throw ApiException.badRequest("parametro_invalido", "Query parameter '" + name + "' must be a whole number from "
-                + min + " to " + max + ", got '" + value + "'.");
+        throw ApiException.badRequest("parametro_invalido", "O parâmetro '" + name + "' deve ser um número inteiro de "
+                + min + " a " + max + ", por exemplo " + name + "=" + fallback + "; veio '" + value + "'.",
+                "Query parameter '" + name + "' must be a whole number from " + min + " to " + max + ", e.g. " + name
+                        + "=" + fallback + "; got '" + value + "'.");
     }
 
     /** A date in {@code ?data=}: {@code 2023-03-20} or {@code 20/03/2023}. */
@@ -63,7 +67,8 @@ final class Params {
             return value.contains("/") ? LocalDate.parse(value, BRAZILIAN_DATE) : LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("parametro_invalido",
-                    "Query parameter 'data' must be a date like 2023-03-20 or 20/03/2023, got '" + value + "'.");
+                    "O parâmetro 'data' deve ser uma data como 2023-03-20 ou 20/03/2023; veio '" + value + "'.",
+                    "Query parameter 'data' must be a date like 2023-03-20 or 20/03/2023; got '" + value + "'.");
         }
     }
 }

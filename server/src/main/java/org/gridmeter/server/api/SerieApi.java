@@ -56,15 +56,19 @@ final class SerieApi {
         String passo = request.param("passo") == null ? "hora" : request.param("passo").trim();
         if (!List.of("15min", "hora", "dia", "mes").contains(passo)) {
             throw ApiException.badRequest("parametro_invalido",
-                    "Query parameter 'passo' must be 15min, hora, dia or mes, got '" + passo + "'.");
+                    "O parâmetro 'passo' deve ser 15min, hora, dia ou mes; veio '" + passo + "'.",
+                    "Query parameter 'passo' must be 15min, hora, dia or mes; got '" + passo + "'.");
         }
         if (!to.isAfter(from)) {
-            throw ApiException.badRequest("parametro_invalido", "Query parameter 'fim' must come after 'inicio'.");
+            throw ApiException.badRequest("parametro_invalido",
+                    "O parâmetro 'fim' deve vir depois de 'inicio', por exemplo inicio=2026-11-01&fim=2026-11-23.",
+                    "Query parameter 'fim' must come after 'inicio', e.g. inicio=2026-11-01&fim=2026-11-23.");
         }
         String format = request.param("formato") == null ? "json" : request.param("formato").trim();
         if (!format.equals("json") && !format.equals("csv")) {
             throw ApiException.badRequest("parametro_invalido",
-                    "Query parameter 'formato' must be json or csv, got '" + format + "'.");
+                    "O parâmetro 'formato' deve ser json ou csv; veio '" + format + "'.",
+                    "Query parameter 'formato' must be json or csv; got '" + format + "'.");
         }
         UsuarioApi.existing(users, id);
         long latest = latest(id);
@@ -85,8 +89,10 @@ final class SerieApi {
             point.put("consumo_kwh", Json.kwh(sum));
             series.add(point);
             if (series.size() > MAX_STEPS) {
-                throw ApiException.badRequest("parametro_invalido", "The range has more than " + MAX_STEPS
-                        + " steps of '" + passo + "'; choose a longer 'passo' or a shorter range.");
+                throw ApiException.badRequest("parametro_invalido", "O intervalo tem mais de " + MAX_STEPS
+                        + " passos de '" + passo + "'; escolha um 'passo' maior ou um intervalo menor.",
+                        "The range has more than " + MAX_STEPS + " steps of '" + passo
+                                + "'; choose a longer 'passo' or a shorter range.");
             }
             start = end;
         }
@@ -122,8 +128,10 @@ final class SerieApi {
             case "mes" -> new ZonedDateTime[] {thisMonth, now};
             case "mes_anterior" -> new ZonedDateTime[] {now.toLocalDate().withDayOfMonth(1).minusMonths(1)
                     .atStartOfDay(time.zone()), thisMonth};
-            default -> throw ApiException.badRequest("parametro_invalido", "Query parameter 'periodo' must be "
-                    + "ultimos_30min, hoje, semana, mes or mes_anterior, got '" + periodo + "'.");
+            default -> throw ApiException.badRequest("parametro_invalido", "O parâmetro 'periodo' deve ser "
+                    + "ultimos_30min, hoje, semana, mes ou mes_anterior; veio '" + periodo + "'.",
+                    "Query parameter 'periodo' must be ultimos_30min, hoje, semana, mes or mes_anterior; got '"
+                            + periodo + "'.");
         };
         UsuarioApi.existing(users, id);
         long from = millis(range[0]);
@@ -152,8 +160,10 @@ final class SerieApi {
             }
             return OffsetDateTime.parse(value.replace(' ', '+')).atZoneSameInstant(time.zone());
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("parametro_invalido", "Query parameter '" + name + "' must be a date like "
-                    + "2026-11-01 or a time like 2026-11-01T14:00:00-03:00, got '" + value + "'.");
+            throw ApiException.badRequest("parametro_invalido", "O parâmetro '" + name + "' deve ser uma data como "
+                    + "2026-11-01 ou um instante como 2026-11-01T14:00:00-03:00; veio '" + value + "'.",
+                    "Query parameter '" + name + "' must be a date like 2026-11-01 or a time like "
+                            + "2026-11-01T14:00:00-03:00; got '" + value + "'.");
         }
     }
 

@@ -37,7 +37,8 @@ final class TarifaApi {
         try {
             tariff = TariffJson.fromJson(Json.object(request.body()), clock.millis());
         } catch (TariffJson.InvalidTariffException e) {
-            throw ApiException.badRequest("tarifa_invalida", "Invalid tariff: " + e.getMessage() + ".");
+            throw ApiException.badRequest("tarifa_invalida", "Tarifa inválida: " + e.portuguese() + ".",
+                    "Invalid tariff: " + e.getMessage() + ".");
         }
         commands.setTariff(tariff).get(30, TimeUnit.SECONDS);
         return Json.ok(view(tariffs.at(clock.millis())));

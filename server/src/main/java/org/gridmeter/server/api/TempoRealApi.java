@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gridmeter.server.events.Event;
 import org.gridmeter.server.events.EventBus;
+import org.gridmeter.server.http.Language;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
 import org.gridmeter.server.users.UserDirectory;
@@ -36,11 +37,11 @@ final class TempoRealApi {
             UsuarioApi.existing(users, id);
         }
         Long meter = id;
-        return Response.eventStream(sink -> bus.subscribe(meter, event -> sink.accept(frame(event))));
+        return Response.eventStream(sink -> bus.subscribe(meter, event -> sink.accept(frame(event, request.language()))));
     }
 
     /** One Server-Sent Events frame: {@code event: <type>}, then one {@code data:} line of JSON. */
-    String frame(Event event) {
+    String frame(Event event, Language language) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", event.meterId());
         String type;
@@ -50,7 +51,7 @@ final class TempoRealApi {
         } else if (event instanceof Event.AlertEvent a) {
             data.put("tipo", a.alert().type().label());
             data.put("alerta", a.alert().active());
-            data.putAll(alerts.view(a.alert()));
+            data.putAll(alerts.view(a.alert(), language));
             type = "alerta";
         } else {
             data.putAll(invoices.view(((Event.InvoiceEvent) event).invoice()));

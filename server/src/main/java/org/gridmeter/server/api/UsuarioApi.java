@@ -55,7 +55,10 @@ final class UsuarioApi {
         }
         if (!idNode.isIntegralNumber() || idNode.asLong() < 1 || idNode.asLong() > 0xFFFF_FFFFL) {
             throw ApiException.badRequest("campo_invalido",
-                    "Field 'id' must be a whole number from 1 to 4294967295 (the meter id), got " + idNode + ".");
+                    "O campo 'id' deve ser um número inteiro de 1 a 4294967295 (o número do medidor), por exemplo "
+                            + "\"id\": 3; veio " + abbreviate(idNode.toString()) + ".",
+                    "Field 'id' must be a whole number from 1 to 4294967295 (the meter's number), e.g. \"id\": 3; got "
+                            + abbreviate(idNode.toString()) + ".");
         }
         String nome = text(body, "nome");
         String endereco = text(body, "endereco");
@@ -65,8 +68,9 @@ final class UsuarioApi {
             commands.register(user).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UserCommands.UserExistsException) {
-                throw new ApiException(409, "usuario_existente", "User " + user.id()
-                        + " exists already; delete it first or choose another id.");
+                throw new ApiException(409, "usuario_existente", org.gridmeter.server.http.Text.of("O usuário "
+                        + user.id() + " já existe; apague-o antes ou escolha outro id.", "User " + user.id()
+                        + " exists already; delete it first or choose another id."));
             }
             throw e;
         }
@@ -110,11 +114,13 @@ final class UsuarioApi {
 
     static ApiException unknownUser(long id) {
         return ApiException.notFound("usuario_inexistente",
+                "Não há usuário com id " + id + "; cadastre-o com POST /usuario/cadastro/.",
                 "No user with id " + id + "; register it with POST /usuario/cadastro/.");
     }
 
     private static ApiException missing(String field) {
-        return ApiException.badRequest("campo_ausente", "Field '" + field + "' is required, e.g. "
+        return ApiException.badRequest("campo_ausente", "Falta o campo '" + field + "', por exemplo "
+                + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.", "Field '" + field + "' is required, e.g. "
                 + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.");
     }
 
@@ -124,8 +130,10 @@ final class UsuarioApi {
             throw missing(field);
         }
         if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_TEXT) {
-            throw ApiException.badRequest("campo_invalido", "Field '" + field + "' must be a non-empty string of at most "
-                    + MAX_TEXT + " characters, got " + abbreviate(node.toString()) + ".");
+            throw ApiException.badRequest("campo_invalido", "O campo '" + field + "' deve ser um texto não vazio de até "
+                    + MAX_TEXT + " caracteres, por exemplo \"" + field + "\": \"rua c\"; veio "
+                    + abbreviate(node.toString()) + ".", "Field '" + field + "' must be a non-empty string of at most "
+                    + MAX_TEXT + " characters, e.g. \"" + field + "\": \"rua c\"; got " + abbreviate(node.toString()) + ".");
         }
         return node.asText().trim();
     }
@@ -144,8 +152,10 @@ final class UsuarioApi {
         if (value.length() % 2 == 0 && value.length() >= 32 && value.length() <= 128 && value.matches("[0-9a-fA-F]+")) {
             return value.toLowerCase(java.util.Locale.ROOT);
         }
-        throw ApiException.badRequest("campo_invalido", "Field 'chave_medidor' must be 32 to 128 hex digits, or "
-                + "\"gerar\" to have the server generate one.");
+        throw ApiException.badRequest("campo_invalido", "O campo 'chave_medidor' deve ter de 32 a 128 dígitos "
+                + "hexadecimais, por exemplo \"000102030405060708090a0b0c0d0e0f\", ou ser \"gerar\" para o servidor gerar uma.",
+                "Field 'chave_medidor' must be 32 to 128 hex digits, e.g. \"000102030405060708090a0b0c0d0e0f\", or "
+                        + "\"gerar\" to have the server generate one.");
     }
 
     private static String abbreviate(String s) {

@@ -73,7 +73,7 @@ final class Views {
     String userJson(User user) {
         MeterSnapshot meter = meters.get(user.id());
         Map<AlertType, Alert> active = alerts.active(user.id());
-        boolean online = meter != null && clock.millis() - meter.lastHeardMillis() <= offlineAfterMillis;
+        boolean online = online(meter);
         Rendered last = rendered.get(user.id());
         if (last != null && last.user() == user && last.meter() == meter && last.alerts() == active
                 && last.online() == online) {
@@ -89,10 +89,16 @@ final class Views {
         LastReading last = meter == null || !meter.hasReading() ? null : new LastReading(
                 time.timestamp(meter.lastTimestampMillis()), time.data(meter.lastTimestampMillis()),
                 time.horario(meter.lastTimestampMillis()), Json.kwh(meter.lastEnergyMwh()));
-        boolean online = meter != null && clock.millis() - meter.lastHeardMillis() <= offlineAfterMillis;
+        boolean online = online(meter);
         var active = alerts.active(user.id());
         return new UserView(user.id(), user.nome(), user.endereco(), Json.kwh(meter == null ? 0 : meter.totalMwh()),
                 Json.kwh(meter == null ? 0 : meter.exportedTotalMwh()), last, active.containsKey(AlertType.EXCESSO), active.containsKey(AlertType.VARIACAO), online);
+    }
+
+    /** Whether the meter was heard within its offline limit (the silence alert's rule). */
+    boolean online(MeterSnapshot meter) {
+        return meter != null && clock.millis() - meter.lastHeardMillis()
+                <= AlertEvaluator.offlineLimitMillis(offlineAfterMillis, meter.usualIntervalMillis());
     }
 
     /** A meter's latest reading for the event stream: when, cumulative, total, power. */

@@ -21,10 +21,17 @@ public final class TariffJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** A tariff body that is not valid; the message names the field. */
+    /** A tariff body that is not valid; the messages (English, and {@link #portuguese}) name the field. */
     public static final class InvalidTariffException extends IllegalArgumentException {
-        InvalidTariffException(String message) {
-            super(message);
+        private final String portuguese;
+
+        InvalidTariffException(String portuguese, String english) {
+            super(english);
+            this.portuguese = portuguese;
+        }
+
+        public String portuguese() {
+            return portuguese;
         }
     }
 
@@ -59,7 +66,7 @@ public final class TariffJson {
         try {
             return fromJson(MAPPER.readTree(text), Long.MIN_VALUE);
         } catch (java.io.IOException e) {
-            throw new InvalidTariffException("not JSON: " + e.getMessage());
+            throw new InvalidTariffException("não é JSON", "not JSON");
         }
     }
 
@@ -70,7 +77,8 @@ public final class TariffJson {
      */
     public static Tariff fromJson(JsonNode node, long defaultEffectiveMillis) {
         if (node == null || !node.isObject()) {
-            throw new InvalidTariffException("the tariff must be a JSON object, e.g. {\"preco_kwh\": 0.65}");
+            throw new InvalidTariffException("a tarifa deve ser um objeto JSON, por exemplo {\"preco_kwh\": 0.65}",
+                    "the tariff must be a JSON object, e.g. {\"preco_kwh\": 0.65}");
         }
         long effective = defaultEffectiveMillis;
         JsonNode since = node.get("vigente_desde");
@@ -78,7 +86,8 @@ public final class TariffJson {
             try {
                 effective = OffsetDateTime.parse(since.asText()).toInstant().toEpochMilli();
             } catch (DateTimeParseException e) {
-                throw new InvalidTariffException("field 'vigente_desde' must be an ISO-8601 time with offset, e.g. "
+                throw new InvalidTariffException("o campo 'vigente_desde' deve ser um instante com fuso, por exemplo "
+                        + "2026-12-01T00:00:00-03:00", "field 'vigente_desde' must be an ISO-8601 time with offset, e.g. "
                         + "2026-12-01T00:00:00-03:00");
             }
         }
@@ -87,14 +96,17 @@ public final class TariffJson {
         boolean hasPrice = price != null && !price.isNull();
         boolean hasBlocks = blocksNode != null && !blocksNode.isNull();
         if (hasPrice == hasBlocks) {
-            throw new InvalidTariffException("give exactly one of 'preco_kwh' (a flat price) or 'blocos' "
+            throw new InvalidTariffException("informe só um de 'preco_kwh' (um preço único) ou 'blocos' (por exemplo "
+                    + "[{\"ate_kwh\": 100, \"preco\": 0.5}, {\"ate_kwh\": null, \"preco\": 0.8}])",
+                    "give exactly one of 'preco_kwh' (a flat price) or 'blocos' "
                     + "(e.g. [{\"ate_kwh\": 100, \"preco\": 0.5}, {\"ate_kwh\": null, \"preco\": 0.8}])");
         }
         BigDecimal flat = hasPrice ? money(price, "preco_kwh") : null;
         List<Tariff.Block> blocks = new ArrayList<>();
         if (hasBlocks) {
             if (!blocksNode.isArray() || blocksNode.isEmpty()) {
-                throw new InvalidTariffException("field 'blocos' must be a non-empty array");
+                throw new InvalidTariffException("o campo 'blocos' deve ser uma lista não vazia",
+                        "field 'blocos' must be a non-empty array");
             }
             BigDecimal previous = BigDecimal.ZERO;
             for (int i = 0; i < blocksNode.size(); i++) {
@@ -103,13 +115,16 @@ public final class TariffJson {
                 boolean last = i == blocksNode.size() - 1;
                 BigDecimal limit = null;
                 if (last != (upTo == null || upTo.isNull())) {
-                    throw new InvalidTariffException("field 'blocos[" + i + "].ate_kwh' must be " + (last
+                    throw new InvalidTariffException("o campo 'blocos[" + i + "].ate_kwh' deve ser " + (last
+                            ? "null no último bloco (ele não tem limite)" : "um número em todos os blocos menos o último"),
+                            "field 'blocos[" + i + "].ate_kwh' must be " + (last
                             ? "null on the last block (it has no limit)" : "a number on every block but the last"));
                 }
                 if (!last) {
                     limit = money(upTo, "blocos[" + i + "].ate_kwh");
                     if (limit.compareTo(previous) <= 0) {
-                        throw new InvalidTariffException("field 'blocos[" + i + "].ate_kwh' must grow from block to block");
+                        throw new InvalidTariffException("o campo 'blocos[" + i + "].ate_kwh' deve crescer de bloco em bloco",
+                                "field 'blocos[" + i + "].ate_kwh' must grow from block to block");
                     }
                     previous = limit;
                 }
@@ -121,14 +136,17 @@ public final class TariffJson {
         if (flag != null && !flag.isNull()) {
             bandeira = flag.isTextual() ? Bandeira.of(flag.asText()) : null;
             if (bandeira == null) {
-                throw new InvalidTariffException("field 'bandeira' must be verde, amarela or vermelha");
+                throw new InvalidTariffException("o campo 'bandeira' deve ser verde, amarela ou vermelha",
+                        "field 'bandeira' must be verde, amarela or vermelha");
             }
         }
         JsonNode surchargeNode = node.get("adicional_bandeira_kwh");
         BigDecimal surcharge = surchargeNode == null || surchargeNode.isNull() ? BigDecimal.ZERO
                 : money(surchargeNode, "adicional_bandeira_kwh");
         if (bandeira != Bandeira.VERDE && surcharge.signum() == 0) {
-            throw new InvalidTariffException("field 'adicional_bandeira_kwh' is required with bandeira "
+            throw new InvalidTariffException("o campo 'adicional_bandeira_kwh' é obrigatório com a bandeira "
+                    + bandeira.label() + " (o adicional por kWh, por exemplo 0.01885)",
+                    "field 'adicional_bandeira_kwh' is required with bandeira "
                     + bandeira.label() + " (the surcharge per kWh, e.g. 0.01885)");
         }
         return new Tariff(effective, flat, blocks, bandeira, surcharge);
@@ -136,7 +154,8 @@ public final class TariffJson {
 
     private static BigDecimal money(JsonNode node, String field) {
         if (node == null || !node.isNumber() || node.decimalValue().signum() < 0) {
-            throw new InvalidTariffException("field '" + field + "' must be a number >= 0");
+            throw new InvalidTariffException("o campo '" + field + "' deve ser um número >= 0, por exemplo 0.65",
+                    "field '" + field + "' must be a number >= 0, e.g. 0.65");
         }
         return node.decimalValue();
     }

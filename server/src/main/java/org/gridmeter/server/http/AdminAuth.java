@@ -13,15 +13,20 @@ public final class AdminAuth {
     }
 
     /** {@code null} if the header carries the admin token; otherwise the 401 or 403 to answer. */
-    public Response check(String authorization) {
+    public Response check(String authorization, Language language) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return ErrorBody.response(401, "nao_autenticado",
-                    "This route changes data: send the admin token as 'Authorization: Bearer <token>'.")
+                    "Esta rota altera dados: envie o token de administrador no cabeçalho "
+                            + "'Authorization: Bearer <token>' (o token está em <data-dir>/admin-token).",
+                    "This route changes data: send the admin token as 'Authorization: Bearer <token>' "
+                            + "(it is in <data-dir>/admin-token).", language)
                     .withHeader("WWW-Authenticate", "Bearer realm=\"gridmeter\"");
         }
         byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, token)) {
-            return ErrorBody.response(403, "token_invalido", "The bearer token is not the admin token.");
+            return ErrorBody.response(403, "token_invalido",
+                    "O token enviado não é o de administrador (veja <data-dir>/admin-token).",
+                    "The bearer token is not the admin token (see <data-dir>/admin-token).", language);
         }
         return null;
     }

@@ -33,7 +33,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         if (open.incrementAndGet() > maxConnections) {
             log.warn("event=http_connection_refused open={} max={}", open.get() - 1, maxConnections);
             ResponseWriter.write(ctx, ErrorBody.response(503, "muitas_conexoes",
-                    "The server has " + maxConnections + " open connections already; retry in a moment."), false);
+                    "O servidor já tem " + maxConnections + " conexões abertas; tente de novo em instantes.",
+                    "The server has " + maxConnections + " open connections already; retry in a moment.",
+                    Language.PT), false); // before any request: its language is not known
             return;
         }
         super.channelActive(ctx);

@@ -13,10 +13,10 @@ public final class ErrorBody {
     private ErrorBody() {
     }
 
-    public static Response response(int status, String code, String message) {
+    public static Response response(int status, String code, Text message, Language language) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("erro", code);
-        body.put("mensagem", message);
+        body.put("mensagem", message.in(language));
         try {
             return Response.json(status, MAPPER.writeValueAsString(body));
         } catch (JsonProcessingException e) {
@@ -24,7 +24,12 @@ public final class ErrorBody {
         }
     }
 
-    public static Response response(ApiException e) {
-        return response(e.status(), e.code(), e.getMessage());
+    /** The error in Portuguese and English. */
+    public static Response response(int status, String code, String pt, String en, Language language) {
+        return response(status, code, Text.of(pt, en), language);
+    }
+
+    public static Response response(ApiException e, Language language) {
+        return response(e.status(), e.code(), e.text(), language);
     }
 }

@@ -17,6 +17,9 @@ final class JsonObjectAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         ResponseWriter.write(ctx, ErrorBody.response(413, "corpo_grande_demais",
-                "The request body is over " + maxContentLength / 1024 + " KiB."), false);
+                "O corpo da requisição passa de " + maxContentLength / 1024 + " KiB.",
+                "The request body is over " + maxContentLength / 1024 + " KiB.",
+                Language.of(oversized.headers().get(io.netty.handler.codec.http.HttpHeaderNames.ACCEPT_LANGUAGE))),
+                false);
     }
 }

@@ -10,9 +10,10 @@ import java.util.Map;
  * @param query         decoded query parameters, each with every value given
  * @param authorization the {@code Authorization} header, or {@code null}
  * @param body          the body decoded as UTF-8 (empty if none)
+ * @param language      the language the client reads ({@code Accept-Language}): texts in answers are in it
  */
 public record Request(String method, String path, Map<String, List<String>> query, String authorization,
-        String body) {
+        String body, Language language) {
 
     public Request {
         query = Map.copyOf(query);

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -90,9 +92,10 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest http, InFlight inFlight) {
         long started = System.nanoTime();
+        Language language = Language.of(http.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE));
         if (http.decoderResult().isFailure()) {
-            Response error = decodeError(http.decoderResult().cause());
-            finish(ctx, "(malformed)", http.method().name(), error, false, started);
+            Response error = decodeError(http.decoderResult().cause(), language);
+            finish(ctx, "(malformed)", http.method().name(), error, false, started, language);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(http);
@@ -101,30 +104,44 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             QueryStringDecoder uri = new QueryStringDecoder(http.uri(), StandardCharsets.UTF_8);
             request = new Request(method, Request.normalizePath(uri.path()), uri.parameters(),
-                    http.headers().get(HttpHeaderNames.AUTHORIZATION), http.content().toString(StandardCharsets.UTF_8));
+                    http.headers().get(HttpHeaderNames.AUTHORIZATION), body(http), language);
+        } catch (CharacterCodingException e) {
+            finish(ctx, "(malformed)", method, ErrorBody.response(400, "json_invalido",
+                    "O corpo não é UTF-8 válido: envie o JSON em UTF-8, por exemplo "
+                            + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.",
+                    "The body is not valid UTF-8: send the JSON in UTF-8, e.g. "
+                            + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.", language),
+                    keepAlive, started, language);
+            return;
         } catch (IllegalArgumentException e) {
             finish(ctx, "(malformed)", method, ErrorBody.response(400, "requisicao_invalida",
-                    "The request URI is malformed (" + e.getMessage() + "); percent-encode special characters."),
-                    keepAlive, started);
+                    "O endereço da requisição está malformado: codifique os caracteres especiais com %, "
+                            + "por exemplo ?data=20%2F03%2F2023.",
+                    "The request URI is malformed: percent-encode special characters, e.g. ?data=20%2F03%2F2023.",
+                    language), keepAlive, started, language);
             return;
         }
         String path = request.path();
         Router.Match match = router.route(method, path);
         if (match instanceof Router.Match.NotFound) {
             finish(ctx, "(none)", method, ErrorBody.response(404, "rota_inexistente",
-                    "No route " + path + "; see the README for the routes."), keepAlive, started);
+                    "Não há a rota " + path + "; as rotas estão no README (por exemplo /usuario/?id=1).",
+                    "No route " + path + "; the README lists the routes (e.g. /usuario/?id=1).", language),
+                    keepAlive, started, language);
         } else if (match instanceof Router.Match.MethodNotAllowed notAllowed) {
             String allow = String.join(", ", notAllowed.allowed());
             finish(ctx, path, method, ErrorBody.response(405, "metodo_nao_permitido",
-                    "Method " + method + " is not allowed on " + path + "; use " + allow + ".")
-                    .withHeader("Allow", allow), keepAlive, started);
+                    "O método " + method + " não é aceito em " + path + "; use " + allow + ".",
+                    "Method " + method + " is not allowed on " + path + "; use " + allow + ".", language)
+                    .withHeader("Allow", allow), keepAlive, started, language);
         } else {
             Router.Route route = ((Router.Match.Found) match).route();
-            Response denied = route.access() == Router.Access.ADMIN ? auth.check(request.authorization()) : null;
+            Response denied = route.access() == Router.Access.ADMIN
+                    ? auth.check(request.authorization(), language) : null;
             if (denied != null) {
-                finish(ctx, route.path(), method, denied, keepAlive, started);
+                finish(ctx, route.path(), method, denied, keepAlive, started, language);
             } else if (!route.blocking()) {
-                finish(ctx, route.path(), method, invoke(route, request), keepAlive, started);
+                finish(ctx, route.path(), method, invoke(route, request), keepAlive, started, language);
             } else {
                 inFlight.busy = true;
                 ctx.channel().config().setAutoRead(false);
@@ -132,7 +149,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     blocking.execute(() -> {
                         Response response = invoke(route, request);
                         ctx.executor().execute(() -> {
-                            finish(ctx, route.path(), method, response, keepAlive, started);
+                            finish(ctx, route.path(), method, response, keepAlive, started, language);
                             resume(ctx, inFlight);
                         });
                     });
@@ -140,7 +157,8 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     inFlight.busy = false;
                     ctx.channel().config().setAutoRead(true);
                     finish(ctx, route.path(), method, ErrorBody.response(503, "servidor_ocupado",
-                            "The server is busy or stopping; retry in a moment."), false, started);
+                            "O servidor está ocupado ou parando; tente de novo em instantes.",
+                            "The server is busy or stopping; retry in a moment.", language), false, started, language);
                 }
             }
         }
@@ -150,16 +168,18 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             return route.handler().handle(request);
         } catch (ApiException e) {
-            return ErrorBody.response(e);
+            return ErrorBody.response(e, request.language());
         } catch (Exception e) {
             log.error("event=http_handler_failed route=\"{} {}\"", route.method(), route.path(), e);
             return ErrorBody.response(500, "erro_interno",
-                    "The server failed to answer; the log has the details. Please report it.");
+                    "O servidor falhou ao responder; o log tem os detalhes. Por favor, relate o problema.",
+                    "The server failed to answer; the log has the details. Please report it.", request.language());
         }
     }
 
-    private void finish(ChannelHandlerContext ctx, String route, String method, Response response, boolean keepAlive,
-            long started) {
+    private void finish(ChannelHandlerContext ctx, String route, String method, Response answer, boolean keepAlive,
+            long started, Language language) {
+        Response response = answer.withHeader("Content-Language", language.tag()).withHeader("Vary", "Accept-Language");
         if (response.stream() != null) {
             ResponseWriter.stream(ctx, response);
         } else {
@@ -168,14 +188,25 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         metrics.httpRequest(route, method, response.status(), System.nanoTime() - started);
     }
 
-    private static Response decodeError(Throwable cause) {
+    /** The body as UTF-8; malformed input, overlong forms and encoded surrogates are refused. */
+    private static String body(FullHttpRequest http) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(http.content().nioBuffer()).toString();
+    }
+
+    private static Response decodeError(Throwable cause, Language language) {
         if (cause instanceof TooLongHttpLineException) {
-            return ErrorBody.response(414, "uri_longa_demais", "The request line is over 4 KiB.");
+            return ErrorBody.response(414, "uri_longa_demais", "A linha da requisição passa de 4 KiB: encurte a URL.",
+                    "The request line is over 4 KiB: shorten the URL.", language);
         } else if (cause instanceof TooLongHttpHeaderException) {
-            return ErrorBody.response(431, "cabecalhos_grandes_demais", "The request headers are over 8 KiB.");
+            return ErrorBody.response(431, "cabecalhos_grandes_demais", "Os cabeçalhos da requisição passam de 8 KiB.",
+                    "The request headers are over 8 KiB.", language);
         } else if (cause instanceof TooLongFrameException) {
-            return ErrorBody.response(413, "corpo_grande_demais", "The request is too large.");
+            return ErrorBody.response(413, "corpo_grande_demais", "A requisição é grande demais.",
+                    "The request is too large.", language);
         }
-        return ErrorBody.response(400, "requisicao_invalida", "Malformed HTTP request: " + cause.getMessage());
+        return ErrorBody.response(400, "requisicao_invalida",
+                "A requisição HTTP está malformada; envie HTTP/1.1, como o curl faz.",
+                "The HTTP request is malformed; send HTTP/1.1, as curl does.", language);
     }
 }

@@ -88,6 +88,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private final UserDirectory users;
     private final TariffBook tariffs;
     private final ServerMetrics metrics;
+    /** Ticks whose effects are in the open transaction. */
+    private int ticksUncommitted;
     private final long flushAfterNanos;
     private final BlockingQueue<Object> queue;
     private final List<PendingReply> pendingReplies = new ArrayList<>();
@@ -300,6 +302,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                         transactionStart = nanoTime.getAsLong();
                     }
                     ledger.tick();
+                    ticksUncommitted++;
                 }
                 if (transactionStart >= 0 && (nanoTime.getAsLong() - transactionStart >= flushAfterNanos
                         || transactionSize >= MAX_TRANSACTION)) {
@@ -459,6 +462,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         }
         uncheckpointed = !checkpoint;
         metrics.commits.increment();
+        metrics.ticks.add(ticksUncommitted);
+        ticksUncommitted = 0;
         metrics.readingsCommitted.add(transactionSize);
         metrics.commitTime.record(took, TimeUnit.NANOSECONDS);
         transactionStart = -1;
@@ -489,6 +494,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         pendingReplies.clear();
         transactionStart = -1;
         transactionSize = 0;
+        ticksUncommitted = 0;
         try {
             int replayed = ledger.reload(store.rollback());
             transactionStart = nanoTime.getAsLong(); // a checkpoint, with what the replay rebuilt

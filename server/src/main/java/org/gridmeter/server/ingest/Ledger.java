@@ -113,7 +113,7 @@ final class Ledger {
     void tick() {
         invoices(biller.catchUp());
         invoices(biller.closeSilent(this::lastHeard));
-        alerts.checkSilent(users.ids(), this::lastHeard);
+        alerts.checkSilent(users.ids(), this::lastHeard, recorder::usualInterval);
     }
 
     private long lastHeard(long meterId) {

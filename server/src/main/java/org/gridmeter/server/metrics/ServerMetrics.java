@@ -51,6 +51,8 @@ public final class ServerMetrics {
     public final LongAdder refusalsSent = counter("gridmeter.refusals.sent",
             "Refusal datagrams sent to meters: readings the server will never store (conflict, too_old)");
     public final LongAdder commits = counter("gridmeter.store.commits", "Store transactions committed");
+    public final LongAdder ticks = counter("gridmeter.writer.ticks",
+            "Once-a-second passes (closing due invoices, checking for silent meters) whose effects are committed");
     public final Timer commitTime = Timer.builder("gridmeter.store.commit.duration")
             .description("Time to commit one store transaction").register(registry);
     public final Timer checkpointTime = Timer.builder("gridmeter.store.checkpoint.duration")

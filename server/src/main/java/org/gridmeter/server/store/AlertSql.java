@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gridmeter.server.alerts.Alert;
 import org.gridmeter.server.alerts.AlertRepository;
+import org.gridmeter.server.alerts.AlertTexts;
 import org.gridmeter.server.alerts.AlertType;
 
 /** The alerts table: the writer's inserts and ends, and reads for both sides. */
 public final class AlertSql implements AlertRepository {
 
     static final String COLUMNS =
-            "SELECT id, meter_id, type, rule, start_ms, end_ms, value, baseline, window, message FROM alerts";
+            "SELECT id, meter_id, type, rule, start_ms, end_ms, value, baseline, limit_value, window FROM alerts";
 
     private final PreparedStatement insert;
     private final PreparedStatement end;
@@ -25,7 +26,8 @@ public final class AlertSql implements AlertRepository {
     AlertSql(Connection connection) throws SQLException {
         this.connection = connection;
         insert = connection.prepareStatement("INSERT INTO alerts (meter_id, type, rule, start_ms, end_ms, value, "
-                + "baseline, window, message) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                + "baseline, limit_value, window, message) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS);
         end = connection.prepareStatement("UPDATE alerts SET end_ms = ? WHERE id = ?");
     }
 
@@ -37,9 +39,10 @@ public final class AlertSql implements AlertRepository {
             insert.setString(3, a.rule());
             insert.setLong(4, a.startMillis());
             insert.setString(5, a.value().toPlainString());
-            insert.setString(6, a.baseline().toPlainString());
-            insert.setString(7, a.window());
-            insert.setString(8, a.message());
+            insert.setString(6, a.baseline() == null ? "" : a.baseline().toPlainString());
+            insert.setString(7, a.limit().toPlainString());
+            insert.setString(8, a.window());
+            insert.setString(9, AlertTexts.message(a, false)); // for people who open the database
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
@@ -75,9 +78,11 @@ public final class AlertSql implements AlertRepository {
                 if (rs.wasNull()) {
                     endMs = -1;
                 }
+                String baseline = rs.getString(8);
                 list.add(new Alert(rs.getLong(1), rs.getLong(2), AlertType.of(rs.getString(3)), rs.getString(4),
-                        rs.getLong(5), endMs, new BigDecimal(rs.getString(7)), new BigDecimal(rs.getString(8)),
-                        rs.getString(9), rs.getString(10)));
+                        rs.getLong(5), endMs, new BigDecimal(rs.getString(7)),
+                        baseline.isEmpty() ? null : new BigDecimal(baseline), new BigDecimal(rs.getString(9)),
+                        rs.getString(10)));
             }
         }
         return list;

@@ -170,6 +170,21 @@ final class Migrations {
             // (see LoggedEffects), so that such a commit need not save those meters.
             """
             ALTER TABLE reading_log ADD COLUMN effects BLOB;
+            """,
+            // 9: an alert's limit apart from its baseline (the column 'baseline' held the limit for every rule but
+            // potencia_5min_vs_hora, whose limit is computed here; those rules' baselines were not kept), and its window
+            // as a code its texts are made from in the reader's language. 'message' stays, for people reading the file.
+            """
+            ALTER TABLE alerts ADD COLUMN limit_value TEXT NOT NULL DEFAULT '';
+            UPDATE alerts SET limit_value = baseline, baseline = '' WHERE rule <> 'potencia_5min_vs_hora';
+            UPDATE alerts SET limit_value = printf('%.3f', CASE WHEN CAST(value AS REAL) > CAST(baseline AS REAL)
+                THEN CAST(baseline AS REAL) + max(CAST(baseline AS REAL), 1.0)
+                ELSE CAST(baseline AS REAL) - max(CAST(baseline AS REAL), 1.0) END)
+                WHERE rule = 'potencia_5min_vs_hora';
+            UPDATE alerts SET window = CASE rule WHEN 'potencia_15min' THEN '15min'
+                WHEN 'ciclo_acima_da_media' THEN 'ciclo_vs_media:' || trim(substr(window, instr(window, 'mean of ') + 8, 2))
+                WHEN 'ciclo_acima_do_anterior' THEN 'ciclo_vs_anterior' WHEN 'potencia_5min_vs_hora' THEN '5min_vs_hora'
+                ELSE 'sem_sinal' END;
             """);
 
     private Migrations() {

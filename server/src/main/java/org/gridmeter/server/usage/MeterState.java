@@ -26,6 +26,10 @@ public final class MeterState {
     long exportedTotalMwh;
     /** The exported register of the latest reading that had one, or {@link Reading#NO_EXPORT}. */
     long lastExportedMwh = Reading.NO_EXPORT;
+    /** The last few gaps between datagrams (server clock, ms), for the usual interval; not saved. */
+    private final int[] heardGaps = new int[8];
+    private int gapCount;
+
     /** Changed since the last checkpoint that saved it. */
     boolean dirty;
     /** Changed in the open transaction: readers see the change once it commits. */
@@ -73,9 +77,28 @@ public final class MeterState {
                 trimmedBeforeMillis, exportedTotalMwh, lastExportedMwh);
     }
 
+    /** A datagram was heard at {@code now} (server clock). */
+    void heard(long now) {
+        if (lastHeardMillis > 0 && now > lastHeardMillis) {
+            heardGaps[gapCount++ % heardGaps.length] = (int) Math.min(Integer.MAX_VALUE, now - lastHeardMillis);
+        }
+        lastHeardMillis = now;
+    }
+
+    /** The median of the recent gaps between datagrams, or -1 with fewer than three. */
+    long usualIntervalMillis() {
+        int n = Math.min(gapCount, heardGaps.length);
+        if (n < 3) {
+            return -1;
+        }
+        int[] gaps = java.util.Arrays.copyOf(heardGaps, n);
+        java.util.Arrays.sort(gaps);
+        return gaps[n / 2];
+    }
+
     public MeterSnapshot snapshot() {
         return new MeterSnapshot(meterId, totalMwh, lastTimestampMillis, lastEnergyMwh, lastPowerW, exportedTotalMwh,
-                lastExportedMwh, lastHeardMillis, readings, resets, glitches, conflicts);
+                lastExportedMwh, lastHeardMillis, usualIntervalMillis(), readings, resets, glitches, conflicts);
     }
 
     public long meterId() {

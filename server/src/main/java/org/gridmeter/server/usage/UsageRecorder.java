@@ -104,7 +104,7 @@ public final class UsageRecorder {
                 fates[i] = recordOlder(state, reading);
             }
         }
-        state.lastHeardMillis = now;
+        state.heard(now);
         markDirty(state);
         if (datagramUnreplayable) {
             repository.unreplayable(meterId, firstPosition, datagramChanges, datagramChangeCount, state.saved());
@@ -435,6 +435,12 @@ public final class UsageRecorder {
     public long lastHeard(long meterId) {
         MeterState state = states.get(meterId);
         return state == null ? Long.MIN_VALUE : state.lastHeardMillis;
+    }
+
+    /** The meter's usual interval between datagrams (ms) as the writer knows it, or -1. */
+    public long usualInterval(long meterId) {
+        MeterState state = states.get(meterId);
+        return state == null ? -1 : state.usualIntervalMillis();
     }
 
     /** How many meters changed since the last {@link #drainDirty}. */
