@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.gridmeter.protocol.Durations;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.gridmeter.protocol.FlagErrors;
 import picocli.CommandLine;
 
 /** {@code gridmeter meter}: parses flags and environment into {@link MeterOptions} and runs the meters. */
@@ -111,10 +112,19 @@ public final class Main {
                 .setDefaultValueProvider(new MeterEnvDefaults(env))
                 .setOut(out)
                 .setErr(err)
-                .setParameterExceptionHandler((e, ignored) -> usageError(e.getCommandLine(), e.getMessage()))
+                .setParameterExceptionHandler((e, ignored) -> usageError(e.getCommandLine(), describe(e)))
                 .setExecutionExceptionHandler((e, commandLine, ignored) -> usageError(commandLine, e.getMessage()));
         int exitCode = cmd.execute(args);
         return new Parsed(cmd.getExecutionResult(), exitCode);
+    }
+
+    /** A flag's bad value in the user's terms (see {@link FlagErrors}); picocli's own text otherwise. */
+    private static String describe(CommandLine.ParameterException e) {
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && e.getValue() != null && e.getCause() != null) {
+            Throwable cause = e.getCause() instanceof CommandLine.TypeConversionException ? null : e.getCause();
+            return FlagErrors.invalidValue(option.longestName(), e.getValue(), option.type(), option.defaultValue(), cause);
+        }
+        return e.getMessage();
     }
 
     private static int usageError(CommandLine commandLine, String message) {

@@ -46,8 +46,9 @@ final class MeterCommand implements Callable<MeterOptions> {
             description = "A fleet of meters A to B in one process. Env METER_IDS.")
     String ids;
 
-    @Option(names = "--server", defaultValue = DEFAULT_HOST + ":" + DEFAULT_PORT, paramLabel = "HOST:PORT",
-            description = "Where datagrams go. Env SERVER_HOST and SERVER_PORT. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--server", defaultValue = DEFAULT_HOST + ":" + DEFAULT_PORT, paramLabel = "HOST[:PORT]",
+            description = "Where datagrams go; HOST alone means port " + DEFAULT_PORT + ". Env SERVER_HOST and SERVER_PORT. "
+                    + "Default ${DEFAULT-VALUE}.")
     String server;
 
     @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -116,29 +117,49 @@ final class MeterCommand implements Callable<MeterOptions> {
                 first = Long.parseLong(parts[0].trim());
                 last = parts.length == 1 ? first : Long.parseLong(parts[1].trim());
             } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("--ids: '" + ids + "' (expected: A-B, e.g. 1-1000)");
+                throw new IllegalArgumentException("--ids: '" + ids + "' (expected: A-B, two whole numbers, e.g. --ids 1-1000)");
             }
             if (parts.length > 2) {
-                throw new IllegalArgumentException("--ids: '" + ids + "' (expected: A-B, e.g. 1-1000)");
+                throw new IllegalArgumentException("--ids: '" + ids + "' (expected: A-B, two whole numbers, e.g. --ids 1-1000)");
             }
         } else {
             long single = id != null ? id : promptForId();
             first = single;
             last = single;
         }
-        int colon = server.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST:PORT, e.g. 127.0.0.1:18000)");
-        }
+        String[] hostPort = hostAndPort(server);
+        String host = hostPort[0];
         int port;
         try {
-            port = Integer.parseInt(server.substring(colon + 1));
+            port = hostPort[1] == null ? DEFAULT_PORT : Integer.parseInt(hostPort[1]);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST:PORT, e.g. 127.0.0.1:18000)");
+            throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST or HOST:PORT, e.g. "
+                    + "192.0.2.10 or 127.0.0.1:18000; without a port, " + DEFAULT_PORT + ")");
         }
-        String host = server.substring(0, colon).replaceAll("^\\[|]$", "");
         return new MeterOptions(first, last, host, port, interval, profile, seed, start, speed, loss, duplicate,
                 reorder, legacy, key, count, duration, report);
+    }
+
+    /** {@code HOST}, {@code HOST:PORT}, {@code [v6]:PORT} or a bare IPv6 address: {host, port or null}. */
+    static String[] hostAndPort(String text) {
+        String t = text.trim();
+        String host;
+        String port = null;
+        if (t.startsWith("[") && t.indexOf(']') > 0) {
+            host = t.substring(1, t.indexOf(']'));
+            String rest = t.substring(t.indexOf(']') + 1);
+            port = rest.startsWith(":") ? rest.substring(1) : rest.isEmpty() ? null : rest;
+        } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+            host = t.substring(0, t.indexOf(':'));
+            port = t.substring(t.indexOf(':') + 1);
+        } else {
+            host = t; // a name, an IPv4 address or a bare IPv6 address
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("--server: '" + text + "' has no host (expected: HOST or HOST:PORT, "
+                    + "e.g. 127.0.0.1:18000)");
+        }
+        return new String[] {host, port};
     }
 
     private long promptForId() {
@@ -149,7 +170,7 @@ final class MeterCommand implements Callable<MeterOptions> {
         try {
             return Long.parseLong(answer == null ? "" : answer.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("meter id: '" + answer + "' (expected: a whole number >= 1)");
+            throw new IllegalArgumentException("meter id: '" + answer + "' (expected: a whole number from 1, e.g. 7)");
         }
     }
 

@@ -40,7 +40,8 @@ final class MeterEnvDefaults implements IDefaultValueProvider {
             if (host == null && port == null) {
                 return null;
             }
-            return (host == null ? MeterCommand.DEFAULT_HOST : host) + ":"
+            String h = host == null ? MeterCommand.DEFAULT_HOST : host;
+            return (h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h) + ":"
                     + (port == null ? MeterCommand.DEFAULT_PORT : port);
         }
         String variable = VARIABLES.get(option.longestName());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.gridmeter.protocol.Durations;
 
 /**
  * What a meter process was told, built once by {@link MeterCommand} from flags and environment.
@@ -40,19 +41,19 @@ public record MeterOptions(
 
     public MeterOptions {
         if (firstId < 1 || lastId > 0xFFFF_FFFFL || firstId > lastId) {
-            throw new IllegalArgumentException("meter ids: " + firstId + "-" + lastId
-                    + " (expected: 1 <= first <= last <= 4294967295)");
+            throw new IllegalArgumentException("meter ids: " + firstId + (firstId == lastId ? "" : "-" + lastId)
+                    + " (expected: ids from 1 to 4294967295, the first no larger than the last, e.g. --id 7 or --ids 1-1000)");
         }
         Objects.requireNonNull(serverHost, "serverHost");
         if (serverPort < 1 || serverPort > 65_535) {
-            throw new IllegalArgumentException("--server port: " + serverPort + " (expected: 1..65535)");
+            throw new IllegalArgumentException("--server port: " + serverPort + " (expected: a port from 1 to 65535, e.g. --server 127.0.0.1:18000)");
         }
         if (interval.toMillis() < 10) {
-            throw new IllegalArgumentException("--interval: " + interval + " (expected: at least 10ms)");
+            throw new IllegalArgumentException("--interval: " + Durations.format(interval) + " (expected: at least 10ms, e.g. --interval 5s)");
         }
         Objects.requireNonNull(profile, "profile");
         if (!(speed >= 1) || Double.isInfinite(speed)) {
-            throw new IllegalArgumentException("--speed: " + speed + " (expected: a number >= 1)");
+            throw new IllegalArgumentException("--speed: " + speed + " (expected: a number from 1 up, e.g. --speed 60 for an hour a minute)");
         }
         requireProbability("--loss", loss);
         requireProbability("--duplicate", duplicate);
@@ -60,17 +61,17 @@ public record MeterOptions(
         if (keyHex != null) {
             int bytes = keyHex.length() / 2;
             if (keyHex.length() % 2 != 0 || bytes < 16 || bytes > 64 || !keyHex.matches("[0-9a-fA-F]+")) {
-                throw new IllegalArgumentException("--key: expected 32 to 128 hex digits (16 to 64 bytes)");
+                throw new IllegalArgumentException("--key: expected 32 to 128 hex digits (16 to 64 bytes), e.g. the output of openssl rand -hex 32");
             }
             if (legacy) {
                 throw new IllegalArgumentException("--key and --legacy: legacy datagrams cannot be authenticated");
             }
         }
         if (count != null && count < 1) {
-            throw new IllegalArgumentException("--count: " + count + " (expected: >= 1)");
+            throw new IllegalArgumentException("--count: " + count + " (expected: at least 1 reading, e.g. --count 100)");
         }
         if (duration != null && (duration.isNegative() || duration.isZero())) {
-            throw new IllegalArgumentException("--duration: " + duration + " (expected: a positive duration)");
+            throw new IllegalArgumentException("--duration: " + Durations.format(duration) + " (expected: a duration above 0, e.g. --duration 10m)");
         }
     }
 
@@ -95,7 +96,7 @@ public record MeterOptions(
 
     private static void requireProbability(String flag, double p) {
         if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException(flag + ": " + p + " (expected: a probability from 0 up to, not including, 1)");
+            throw new IllegalArgumentException(flag + ": " + p + " (expected: a share from 0 up to, not including, 1, e.g. " + flag + " 0.2 or 20%)");
         }
     }
 }

@@ -33,8 +33,8 @@ public record Profile(Kind kind, double constantKw) {
                 // fall through to the message below
             }
         }
-        throw new IllegalArgumentException("profile: '" + text
-                + "' (expected: residencial, comercial or constante:<kW>, e.g. constante:1.5)");
+        throw new IllegalArgumentException("'" + text
+                + "' is not a profile (expected: residencial, comercial or constante:<kW>, e.g. constante:1.5)");
     }
 
     @Override

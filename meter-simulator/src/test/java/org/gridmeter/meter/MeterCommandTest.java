@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MeterCommandTest {
 
@@ -114,13 +116,46 @@ class MeterCommandTest {
     @Test
     void rejectsBadValuesNamingTheFlag() {
         assertThat(parse(Map.of(), null, "--id", "1", "--loss", "1.5").exitCode()).isEqualTo(2);
-        assertThat(err.toString()).contains("--loss: 1.5");
+        assertThat(err.toString()).contains("--loss: 1.5 (expected");
         assertThat(parse(Map.of(), null, "--id", "1", "--profile", "industrial").exitCode()).isEqualTo(2);
         assertThat(err.toString()).contains("residencial, comercial or constante:<kW>");
         assertThat(parse(Map.of(), null, "--ids", "5-1").exitCode()).isEqualTo(2);
         assertThat(err.toString()).contains("meter ids: 5-1");
         assertThat(parse(Map.of(), null, "--id", "1", "--key", "abc").exitCode()).isEqualTo(2);
         assertThat(err.toString()).contains("--key: expected 32 to 128 hex digits");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--id       | abc | --id: 'abc' (expected: a whole number, e.g. --id 7)",
+        "--interval | 5   | --interval: '5' is not a duration (expected: a whole number and a unit, ms, s, m, h or d, e.g. 200ms, 5s",
+        "--interval | 0s  | --interval: 0s (expected: at least 10ms, e.g. --interval 5s)",
+        "--speed    | abc | --speed: 'abc' (expected: a number with a dot for decimals, e.g. --speed 1)",
+        "--profile  | x   | --profile: 'x' is not a profile (expected: residencial, comercial or constante:<kW>, e.g. constante:1.5)",
+        "--loss     | 2   | --loss: 2.0 (expected: a share from 0 up to, not including, 1, e.g. --loss 0.2 or 20%)"})
+    void badValuesSayWhatWasExpectedWithAnExampleAndNoJava(String flag, String value, String message) {
+        String[] args = flag.equals("--id") ? new String[] {flag, value} : new String[] {"--id", "1", flag, value};
+        assertThat(parse(Map.of(), null, args).exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains(message).doesNotContain("java.", "Exception", "is not a long", "Duration");
+    }
+
+    @ParameterizedTest(name = "--server {0}")
+    @CsvSource({"192.0.2.10, 192.0.2.10, 18000", "meter-server:19000, meter-server, 19000", "'[::1]:19001', ::1, 19001",
+        "::1, ::1, 18000", "'[fe80::1]', fe80::1, 18000"})
+    void aServerWithoutPortMeansTheDefaultPort(String server, String host, int port) {
+        MeterOptions options = parse(Map.of(), null, "--id", "1", "--server", server).options();
+
+        assertThat(options.serverHost()).isEqualTo(host);
+        assertThat(options.serverPort()).isEqualTo(port);
+    }
+
+    @Test
+    void anIpv6ServerHostFromTheEnvironmentKeepsItsPort() {
+        MeterOptions options = parse(Map.of("METER_ID", "1", "SERVER_HOST", "::1", "SERVER_PORT", "19002"), null)
+                .options();
+
+        assertThat(options.serverHost()).isEqualTo("::1");
+        assertThat(options.serverPort()).isEqualTo(19002);
     }
 
     @Test

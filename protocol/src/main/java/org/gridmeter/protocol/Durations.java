@@ -34,8 +34,8 @@ public final class Durations {
         try {
             return Duration.parse(t);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("duration: '" + text
-                    + "' (expected: a whole number with ms, s, m, h or d, e.g. 200ms, 5s, 24h; or ISO-8601 like PT5M)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration (expected: a whole number and a unit, "
+                    + "ms, s, m, h or d, e.g. 200ms, 5s, 1m, 24h; or ISO-8601 such as PT5M)");
         }
     }
 

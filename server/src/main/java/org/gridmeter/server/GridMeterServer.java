@@ -2,6 +2,7 @@ package org.gridmeter.server;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -61,9 +62,15 @@ public final class GridMeterServer implements AutoCloseable {
 
     private GridMeterServer(ServerConfig config, Clock clock, java.util.function.LongSupplier nanoTime) throws Exception {
         long started = System.nanoTime();
-        adminToken = AdminToken.resolve(config.adminToken(), Files.createDirectories(config.dataDir()));
+        Path dataDir = usableDataDir(config.dataDir());
+        adminToken = AdminToken.resolve(config.adminToken(), dataDir);
         metrics = new ServerMetrics(IngestPipeline.allReasons());
-        store = SqliteStore.open(config.dataDir(), config.tuning().mergeAfter(), config.tuning().mergeChunk(), nanoTime);
+        try {
+            store = SqliteStore.open(dataDir, config.tuning().mergeAfter(), config.tuning().mergeChunk(), nanoTime);
+        } catch (java.sql.SQLException e) {
+            throw new StartupException("the database in " + dataDir.toAbsolutePath().normalize() + " cannot be opened: "
+                    + e.getMessage(), e);
+        }
         UserDirectory users = new UserDirectory(store.loadUsers());
         LiveMeters meters = new LiveMeters();
         TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
@@ -101,11 +108,13 @@ public final class GridMeterServer implements AutoCloseable {
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,
                 metrics, clock);
         try {
-            udpAddress = udp.start(config.bind(), config.udpPort(), pipeline, writer);
+            udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer), "UDP",
+                    config.bind(), config.udpPort(), "--udp-port 18010");
             KernelUdpDrops drops = KernelUdpDrops.forPort(udpAddress.getPort());
             metrics.counter("gridmeter.datagrams.dropped.kernel", "Datagrams the kernel dropped before the server "
                     + "read them: the socket's receive buffer was full (Linux only)", drops::count);
-            httpAddress = http.start(config.bind(), config.httpPort());
+            httpAddress = bound(() -> http.start(config.bind(), config.httpPort()), "TCP (HTTP)", config.bind(),
+                    config.httpPort(), "--http-port 15010");
         } catch (Exception e) {
             close();
             throw e;
@@ -113,6 +122,50 @@ public final class GridMeterServer implements AutoCloseable {
         log.info("event=started udp_port={} http_port={} data_dir={} startup_millis={}", udpAddress.getPort(),
                 httpAddress.getPort(), config.dataDir().toAbsolutePath().normalize(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Why a server could not start, in the operator's terms: what failed and what to do about it. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The data directory, created if needed; a {@link StartupException} naming the problem if it cannot be used. */
+    private static Path usableDataDir(Path dir) throws StartupException {
+        String fix = ": pass --data-dir with a directory this user can write, e.g. --data-dir ./data";
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+                    : e instanceof java.nio.file.NoSuchFileException ? "the system says no such file or directory"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw new StartupException("the data directory " + dir + " cannot be created (" + reason + ")" + fix, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StartupException("the data directory " + dir + " is not writable" + fix, null);
+        }
+        return dir;
+    }
+
+    private interface Binding {
+        InetSocketAddress bind() throws Exception;
+    }
+
+    /** Binds a port; a failure names the port and how to choose another. */
+    private static InetSocketAddress bound(Binding binding, String protocol, String address, int port, String example)
+            throws StartupException {
+        try {
+            return binding.bind();
+        } catch (Exception e) {
+            throw new StartupException(protocol + " port " + port + " on " + address + " cannot be bound (" + e.getMessage()
+                    + "): another GridMeter server may be using it; stop it, or choose another port, e.g. " + example
+                    + " (0 picks a free one)", e);
+        }
     }
 
     /** Starts a server; returns once its ports are bound. */

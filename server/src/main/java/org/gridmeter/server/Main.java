@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.Map;
+import org.gridmeter.protocol.FlagErrors;
 import picocli.CommandLine;
 
 /** {@code gridmeter server}: parses flags and environment into a {@link ServerConfig} and runs the server. */
@@ -26,10 +27,12 @@ public final class Main {
         GridMeterServer server;
         try {
             server = GridMeterServer.start(config, Clock.systemUTC());
-        } catch (Exception e) {
+        } catch (GridMeterServer.StartupException e) {
             err.println("gridmeter server: could not start: " + e.getMessage());
-            err.println("Check that ports " + config.udpPort() + "/udp and " + config.httpPort() + "/tcp are free "
-                    + "(or pass --udp-port/--http-port) and that " + config.dataDir() + " is writable.");
+            return 1;
+        } catch (Exception e) {
+            err.println("gridmeter server: could not start: " + e + ". The log above says more; if it does not help, "
+                    + "report it with that log.");
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -58,10 +61,19 @@ public final class Main {
                 .setDefaultValueProvider(new EnvDefaults(env))
                 .setOut(out)
                 .setErr(err)
-                .setParameterExceptionHandler((e, ignored) -> usageError(e.getCommandLine(), e.getMessage()))
+                .setParameterExceptionHandler((e, ignored) -> usageError(e.getCommandLine(), describe(e)))
                 .setExecutionExceptionHandler((e, commandLine, ignored) -> usageError(commandLine, e.getMessage()));
         int exitCode = cmd.execute(args);
         return new Parsed(cmd.getExecutionResult(), exitCode);
+    }
+
+    /** A flag's bad value in the user's terms (see {@link FlagErrors}); picocli's own text otherwise. */
+    private static String describe(CommandLine.ParameterException e) {
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && e.getValue() != null && e.getCause() != null) {
+            Throwable cause = e.getCause() instanceof CommandLine.TypeConversionException ? null : e.getCause();
+            return FlagErrors.invalidValue(option.longestName(), e.getValue(), option.type(), option.defaultValue(), cause);
+        }
+        return e.getMessage();
     }
 
     private static int usageError(CommandLine commandLine, String message) {

@@ -149,7 +149,15 @@ final class ServerCommand implements Callable<ServerConfig> {
     static final class ZoneConverter implements ITypeConverter<ZoneId> {
         @Override
         public ZoneId convert(String value) {
-            return value.equals("system") ? ZoneId.systemDefault() : ZoneId.of(value);
+            if (value.equals("system")) {
+                return ZoneId.systemDefault();
+            }
+            try {
+                return ZoneId.of(value.trim());
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a time zone (expected: a region of the tz "
+                        + "database such as America/Sao_Paulo, an offset such as -03:00, UTC, or system)");
+            }
         }
     }
 }

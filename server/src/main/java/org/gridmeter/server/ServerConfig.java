@@ -79,7 +79,7 @@ public record ServerConfig(
         requirePort("--udp-port", udpPort);
         requirePort("--http-port", httpPort);
         if (closingDay < 1 || closingDay > 31) {
-            throw new IllegalArgumentException("--closing-day: " + closingDay + " (expected: 1..31)");
+            throw new IllegalArgumentException("--closing-day: " + closingDay + " (expected: a day of the month from 1 to 31, e.g. --closing-day 10)");
         }
         requirePositive("--max-future-skew", maxFutureSkew);
         requirePositive("--commit-interval", commitInterval);
@@ -88,19 +88,19 @@ public record ServerConfig(
         requirePositive("--retention", retention);
         requirePositive("--idle-timeout", idleTimeout);
         if (orphanLimit < 0) {
-            throw new IllegalArgumentException("--orphan-limit: " + orphanLimit + " (expected: >= 0)");
+            throw new IllegalArgumentException("--orphan-limit: " + orphanLimit + " (expected: 0 or more meters, e.g. --orphan-limit 10000)");
         }
         if (maxRate < 1) {
-            throw new IllegalArgumentException("--max-rate: " + maxRate + " (expected: >= 1 datagram/s)");
+            throw new IllegalArgumentException("--max-rate: " + maxRate + " (expected: at least 1 datagram/s, e.g. --max-rate 50)");
         }
         if (maxConnections < 1) {
-            throw new IllegalArgumentException("--max-connections: " + maxConnections + " (expected: >= 1)");
+            throw new IllegalArgumentException("--max-connections: " + maxConnections + " (expected: at least 1, e.g. --max-connections 10000)");
         }
         requirePositive("--excess-kwh", excessKwh);
         requirePositive("--excess-kw", excessKw);
         requirePositive("--variation-kwh", variationKwh);
         if (adminToken != null && adminToken.length() < 16) {
-            throw new IllegalArgumentException("--admin-token: too short (expected: at least 16 characters)");
+            throw new IllegalArgumentException("--admin-token: too short (expected: at least 16 characters, e.g. the output of openssl rand -hex 16)");
         }
         if (store != null && !store.isBlank() && !store.equals("sqlite")) {
             throw new IllegalArgumentException("--store: '" + store
@@ -145,21 +145,21 @@ public record ServerConfig(
 
     private static void requirePort(String flag, int port) {
         if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException(flag + ": " + port + " (expected: 0..65535, 0 picks a free port)");
+            throw new IllegalArgumentException(flag + ": " + port + " (expected: a port from 0 to 65535, 0 picks a free one, e.g. " + flag + " 18010)");
         }
     }
 
     private static void requirePositive(String flag, BigDecimal value) {
         Objects.requireNonNull(value, flag);
         if (value.signum() <= 0) {
-            throw new IllegalArgumentException(flag + ": " + value.toPlainString() + " (expected: > 0)");
+            throw new IllegalArgumentException(flag + ": " + value.toPlainString() + " (expected: a number above 0, e.g. " + flag + " 5)");
         }
     }
 
     private static void requirePositive(String flag, Duration d) {
         Objects.requireNonNull(d, flag);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(flag + ": " + d + " (expected: a positive duration)");
+            throw new IllegalArgumentException(flag + ": " + org.gridmeter.protocol.Durations.format(d) + " (expected: a duration above 0, e.g. " + flag + " 30s)");
         }
     }
 }

@@ -3,6 +3,11 @@ package org.gridmeter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -10,6 +15,9 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ServerCommandTest {
 
@@ -100,7 +108,8 @@ class ServerCommandTest {
         Main.Parsed parsed = parse(Map.of(), "--closing-day", "40");
 
         assertThat(parsed.exitCode()).isEqualTo(2);
-        assertThat(err.toString()).contains("--closing-day: 40 (expected: 1..31)").contains("--help");
+        assertThat(err.toString()).contains("--closing-day: 40 (expected: a day of the month from 1 to 31, e.g. --closing-day 10)")
+                .contains("--help");
     }
 
     @Test
@@ -109,6 +118,59 @@ class ServerCommandTest {
 
         assertThat(parsed.exitCode()).isEqualTo(2);
         assertThat(err.toString()).contains("--commit-interval").contains("'soon'");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--zone            | Brasil | --zone: 'Brasil' is not a time zone (expected: a region of the tz database such as America/Sao_Paulo",
+        "--commit-interval | 5      | --commit-interval: '5' is not a duration (expected: a whole number and a unit, ms, s, m, h or d, e.g. 200ms, 5s",
+        "--excess-kw       | abc    | --excess-kw: 'abc' (expected: a number with a dot for decimals, e.g. --excess-kw 5)",
+        "--udp-port        | x      | --udp-port: 'x' (expected: a whole number, e.g. --udp-port 18000)",
+        "--read-auth=sim   |        | --read-auth: 'sim' (expected: true or false, e.g. --read-auth true)",
+        "--retention       | 0s     | --retention: 0s (expected: a duration above 0, e.g. --retention 30s)"})
+    void badValuesSayWhatWasExpectedWithAnExampleAndNoJava(String flag, String value, String message) {
+        Main.Parsed parsed = value == null ? parse(Map.of(), flag) : parse(Map.of(), flag, value);
+
+        assertThat(parsed.exitCode()).isEqualTo(2);
+        assertThat(err.toString()).contains(message).doesNotContain("java.", "Exception", "ZoneId", "BigDecimal");
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedIsNamedWithoutBlamingThePorts(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        int code = Main.run(new String[] {"--data-dir", file.resolve("data").toString(), "--udp-port", "0",
+            "--http-port", "0"}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("the data directory " + file.resolve("data") + " cannot be created")
+                .contains("--data-dir ./data").doesNotContain("port");
+    }
+
+    @Test
+    void aTakenUdpPortIsNamed(@TempDir Path dir) throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("0.0.0.0", 0))) {
+            int port = taken.getLocalPort();
+            int code = Main.run(new String[] {"--data-dir", dir.toString(), "--udp-port", Integer.toString(port),
+                "--http-port", "0"}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).contains("UDP port " + port + " on 0.0.0.0 cannot be bound")
+                    .contains("--udp-port 18010").doesNotContain("data directory");
+        }
+    }
+
+    @Test
+    void aTakenHttpPortIsNamed(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            int port = taken.getLocalPort();
+            int code = Main.run(new String[] {"--data-dir", dir.toString(), "--udp-port", "0",
+                "--http-port", Integer.toString(port)}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).contains("TCP (HTTP) port " + port + " on 0.0.0.0 cannot be bound")
+                    .contains("--http-port 15010");
+        }
     }
 
     @Test
