@@ -38,6 +38,20 @@ class LauncherTest {
     }
 
     @Test
+    void helpNeedsNoBuild(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // the launcher alone, with no sources or jars beside it: printing help must not try to build them
+        Path launcher = java.nio.file.Files.copy(ROOT.resolve("gridmeter"), dir.resolve("gridmeter"));
+        Process process = new ProcessBuilder(launcher.toString(), "--help").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("Usage: ./gridmeter").doesNotContain("building", "mvn");
+        assertThat(dir.resolve("target")).doesNotExist();
+    }
+
+    @Test
     void serverHelpPrintsEveryFlagWithItsVariable() throws Exception {
         Run run = launch("server", "--help");
 

@@ -18,6 +18,8 @@ class MeterSimulatorTest {
 
     @TempDir
     Path dir;
+    /** What the last {@link #fleet} run printed. */
+    private String lastOutput;
 
     /** Runs the meter jar to completion; returns its output. */
     static String runMeter(List<String> args) throws Exception {
@@ -37,7 +39,7 @@ class MeterSimulatorTest {
         List<String> args = new ArrayList<>(List.of("--ids", ids, "--server", "127.0.0.1:" + server.udpPort,
                 "--report", report.toString()));
         args.addAll(List.of(extra));
-        runMeter(args);
+        lastOutput = runMeter(args);
         return new ObjectMapper().readTree(report.toFile());
     }
 
@@ -80,6 +82,18 @@ class MeterSimulatorTest {
             for (JsonNode meter : report) {
                 assertThat(meter.get("acked").asLong()).as("every reading acknowledged").isEqualTo(100);
             }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) datagrams made \\((\\d+) readings "
+                    + "resent\\): (\\d+) dropped on purpose and never sent \\(--loss\\), (\\d+) sent twice "
+                    + "\\(--duplicate\\), (\\d+) held back and sent late \\(--reorder\\); (\\d+) sent in all")
+                    .matcher(lastOutput);
+            assertThat(m.find()).as(lastOutput).isTrue();
+            long made = Long.parseLong(m.group(1));
+            long lost = Long.parseLong(m.group(3));
+            long twice = Long.parseLong(m.group(4));
+            long sent = Long.parseLong(m.group(6));
+            assertThat(made).as("2,000 readings, one datagram each, plus resends").isGreaterThan(2000);
+            assertThat(lost).as("about 20 %% of %d", made).isBetween(made / 10, made * 3 / 10);
+            assertThat(sent).as("what went out: made - dropped + sent twice").isEqualTo(made - lost + twice);
         }
     }
 
@@ -170,7 +184,70 @@ class MeterSimulatorTest {
             tty.getOutputStream().flush();
             assertThat(tty.waitFor(30, TimeUnit.SECONDS)).as(text(seen)).isTrue();
             reader.join(5000);
-            assertThat(text(seen)).contains("final cumulative");
+            assertThat(text(seen)).contains("Quitting: waiting up to 60 s for the ACKs", "waiting 0  resent",
+                    "final cumulative");
+        }
+    }
+
+    /** Starts the meter jar without a terminal; its output lines are collected into {@code lines}. */
+    private static Process startMeter(List<String> lines, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-jar",
+                LauncherTest.ROOT.resolve("meter-simulator/target/gridmeter-meter.jar").toString()));
+        command.addAll(List.of(args));
+        Process meter = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        ProcessLines.follow(meter, lines);
+        return meter;
+    }
+
+    @Test
+    void ctrlCPrintsTheSummary() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
+            server.register(8);
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Process meter = startMeter(lines, "--id", "8", "--server", "127.0.0.1:" + server.udpPort, "--interval", "1s");
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> server.getJson("/usuario/?id=8").get("consumo_total_kwh").decimalValue().signum() > 0);
+                new ProcessBuilder("kill", "-INT", Long.toString(meter.pid())).start().waitFor();
+
+                assertThat(meter.waitFor(30, TimeUnit.SECONDS)).as("stopped within the Ctrl-C wait: %s", lines).isTrue();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> lines.stream().anyMatch(l -> l.startsWith("fleet of 1:")));
+                assertThat(lines).anyMatch(l -> l.startsWith("live: "))
+                        .anyMatch(l -> l.startsWith("meter 8: final cumulative "));
+            } finally {
+                meter.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aSilentServerIsNamedAfterTenSecondsWithoutAnAck() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            String server = "127.0.0.1:" + silent.getLocalPort();
+            Process meter = startMeter(lines, "--id", "9", "--server", server, "--interval", "1s");
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> lines.stream().anyMatch(l -> l.startsWith("warning: no ACK from " + server)));
+                assertThat(lines).filteredOn(l -> l.startsWith("warning:")).first().asString()
+                        .contains("is the GridMeter server running there");
+                // SIGTERM (not Process.destroy(), which also closes the pipe the meter reports on): it stops
+                // taking readings, waits a little for ACKs and says so
+                new ProcessBuilder("kill", "-TERM", Long.toString(meter.pid())).start().waitFor();
+
+                assertThat(meter.waitFor(30, TimeUnit.SECONDS)).as("%s", lines).isTrue();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> lines.stream().anyMatch(l -> l.startsWith("fleet of 1:")));
+                assertThat(lines).anyMatch(l -> l.matches("stopping: waiting for the ACKs of \\d+ readings from "
+                        + java.util.regex.Pattern.quote(server) + ", \\d+ s left"));
+                assertThat(lines).filteredOn(l -> l.startsWith("fleet of 1:")).first().asString()
+                        .contains("readings resent").doesNotContain(" 0 readings unacknowledged");
+            } finally {
+                meter.destroyForcibly();
+            }
         }
     }
 

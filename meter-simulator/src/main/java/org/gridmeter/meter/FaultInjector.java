@@ -16,6 +16,8 @@ final class FaultInjector {
     private final double reorder;
     private final Random random;
     private final List<byte[]> heldBack = new ArrayList<>();
+    /** Datagrams offered to {@link #send}. */
+    long made;
     long lost;
     long duplicated;
     long reordered;
@@ -29,6 +31,7 @@ final class FaultInjector {
 
     /** Passes {@code datagram} to {@code send} zero, one or two times, now or after the next one. */
     void send(byte[] datagram, Consumer<byte[]> send) {
+        made++;
         if (random.nextDouble() < loss) {
             lost++;
         } else if (random.nextDouble() < reorder) {

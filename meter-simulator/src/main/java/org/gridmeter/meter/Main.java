@@ -17,6 +17,9 @@ import picocli.CommandLine;
 /** {@code gridmeter meter}: parses flags and environment into {@link MeterOptions} and runs the meters. */
 public final class Main {
 
+    /** On Ctrl-C or SIGTERM, how long the meter waits for the last ACKs before it prints its summary and exits. */
+    static final long CTRL_C_DRAIN_NANOS = 10_000_000_000L;
+
     private Main() {
     }
 
@@ -41,34 +44,25 @@ public final class Main {
         MeterOptions options = parsed.options();
         MeterFleet fleet = new MeterFleet(options, clock, nanoTime, zone);
         boolean interactive = prompt != null; // a terminal on stdin
-        out.printf("%s sending to %s:%d every %s of %s time (%s profile%s)%s%n",
-                options.fleetSize() == 1 ? "Meter " + options.firstId() : options.fleetSize() + " meters "
-                        + options.firstId() + "-" + options.lastId(), options.serverHost(), options.serverPort(),
-                Durations.format(options.interval()), options.start() == null && options.speed() == 1 ? "real"
-                        : "simulated", options.profile(), options.legacy() ? ", legacy datagrams" : "",
-                options.speed() > 1 ? ", " + options.speed() + "x from " + options.start() : "");
+        out.println(startLine(options, zone));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            fleet.stop();
+            fleet.stop(CTRL_C_DRAIN_NANOS); // a person pressed Ctrl-C (or the container is stopping): do not linger
             try {
-                finished.await(20, TimeUnit.SECONDS);
+                finished.await(CTRL_C_DRAIN_NANOS / 1_000_000_000L + 5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "meter-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Terminal terminal = interactive ? Terminal.start(fleet, System.in, out) : null;
-        long[] lastProgress = {nanoTime.getAsLong()};
+        Terminal terminal = interactive ? Terminal.start(fleet, System.in, out, nanoTime) : null;
+        Progress progress = interactive ? null : new Progress(fleet, options, zone, out);
         try {
             fleet.run(() -> {
                 if (terminal != null) {
                     terminal.status();
-                } else if (nanoTime.getAsLong() - lastProgress[0] >= 10_000_000_000L) {
-                    lastProgress[0] = nanoTime.getAsLong();
-                    long sent = fleet.meters().stream().mapToLong(m -> m.generated).sum();
-                    long acked = fleet.meters().stream().mapToLong(m -> m.acked).sum();
-                    out.printf("progress: %d readings sent, %d acknowledged, %d datagrams%n", sent, acked,
-                            fleet.datagramsSent());
+                } else {
+                    progress.tick(nanoTime.getAsLong());
                 }
             });
         } catch (IOException e) {
@@ -93,6 +87,23 @@ public final class Main {
             finished.countDown();
         }
         return 0;
+    }
+
+    /** What the meter says when it starts: who sends where, how often, on which clock. */
+    static String startLine(MeterOptions options, ZoneId zone) {
+        String who = options.fleetSize() == 1 ? "Meter " + options.firstId()
+                : options.fleetSize() + " meters " + options.firstId() + "-" + options.lastId();
+        String how = " (" + options.profile() + " profile" + (options.legacy() ? ", legacy datagrams" : "") + ")";
+        String live = "every " + Durations.format(options.liveInterval());
+        if (options.start() == null) {
+            return who + " sending to " + options.serverHost() + ":" + options.serverPort() + " " + live + how;
+        }
+        String from = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", java.util.Locale.ROOT)
+                .format(options.start().atZone(zone));
+        return who + " sending to " + options.serverHost() + ":" + options.serverPort() + ": catching up from " + from
+                + " at " + new java.math.BigDecimal(options.speed()).stripTrailingZeros().toPlainString()
+                + "x, a reading every " + Durations.format(options.interval()) + " of simulated time, then " + live
+                + " live" + how;
     }
 
     /** The outcome of parsing: options, or none with the exit status (help printed, or bad flags). */

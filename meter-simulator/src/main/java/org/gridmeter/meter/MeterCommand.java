@@ -55,6 +55,11 @@ final class MeterCommand implements Callable<MeterOptions> {
             description = "Time between readings (simulated time). Env METER_INTERVAL. Default ${DEFAULT-VALUE}.")
     Duration interval;
 
+    @Option(names = "--live-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Time between readings once the simulated clock has caught up with now (e.g. 5m while "
+                    + "catching up, 5s live). Env METER_LIVE_INTERVAL. Default: --interval.")
+    Duration liveInterval;
+
     @Option(names = "--profile", defaultValue = "residencial", paramLabel = "P", converter = ProfileConverter.class,
             description = "residencial, comercial or constante:<kW>. Env METER_PROFILE. Default ${DEFAULT-VALUE}.")
     Profile profile;
@@ -136,7 +141,7 @@ final class MeterCommand implements Callable<MeterOptions> {
             throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST or HOST:PORT, e.g. "
                     + "192.0.2.10 or 127.0.0.1:18000; without a port, " + DEFAULT_PORT + ")");
         }
-        return new MeterOptions(first, last, host, port, interval, profile, seed, start, speed, loss, duplicate,
+        return new MeterOptions(first, last, host, port, interval, liveInterval, profile, seed, start, speed, loss, duplicate,
                 reorder, legacy, key, count, duration, report);
     }
 

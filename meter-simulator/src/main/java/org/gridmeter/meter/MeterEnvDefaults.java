@@ -16,6 +16,7 @@ final class MeterEnvDefaults implements IDefaultValueProvider {
             "--id", "METER_ID",
             "--ids", "METER_IDS",
             "--interval", "METER_INTERVAL",
+            "--live-interval", "METER_LIVE_INTERVAL",
             "--profile", "METER_PROFILE",
             "--seed", "METER_SEED",
             "--start", "METER_START",

@@ -55,8 +55,18 @@ final class MeterFleet {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final ByteBuffer ackBuffer = ByteBuffer.allocate(Wire.MAX_DATAGRAM_SIZE);
     private final ByteBuffer out = ByteBuffer.allocate(Wire.MAX_DATAGRAM_SIZE);
+    /** Without an ACK for this long while readings wait for one, the status warns that the server is silent. */
+    static final long SILENT_SERVER_NANOS = 10_000_000_000L;
+
     private volatile double offsetWatts;
-    private long datagramsSent;
+    private volatile long datagramsSent;
+    private volatile long resent;
+    /** When an ACK last came (or the fleet started), for the silent-server warning. */
+    private volatile long lastAckNanos;
+    /** When the wait for the last ACKs ends, once the fleet stopped taking readings; 0 before. */
+    private volatile long drainDeadlineNanos;
+    private volatile long drainLimitNanos = DRAIN_NANOS;
+    private volatile boolean live;
     private DatagramChannel channel;
     private InetSocketAddress server;
 
@@ -81,6 +91,10 @@ final class MeterFleet {
         Random phases = new Random(seed);
         long interval = options.interval().toMillis();
         long now = clock.startMillis(); // not millis(): at high speed even these microseconds are minutes
+        this.live = options.start() == null || clock.realTime();
+        if (live) {
+            interval = options.liveInterval().toMillis();
+        }
         for (long id = options.firstId(); id <= options.lastId(); id++) {
             SimMeter meter = new SimMeter(id, seed * 31 + id, now + (options.fleetSize() == 1 ? interval
                     : 1 + (long) (phases.nextDouble() * interval)));
@@ -110,9 +124,49 @@ final class MeterFleet {
         return faults;
     }
 
-    /** Asks {@link #run} to stop taking readings, wait for the last ACKs and return. Any thread. */
+    /** Asks {@link #run} to stop taking readings, wait (up to a minute) for the last ACKs and return. Any thread. */
     void stop() {
         stopping.set(true);
+    }
+
+    /** As {@link #stop()}, waiting at most {@code drainNanos} for the last ACKs (Ctrl-C: a person is waiting). */
+    void stop(long drainNanos) {
+        drainLimitNanos = Math.min(drainLimitNanos, drainNanos);
+        long deadline = drainDeadlineNanos;
+        if (deadline != 0) {
+            drainDeadlineNanos = Math.min(deadline, nanoTime.getAsLong() + drainNanos);
+        }
+        stopping.set(true);
+    }
+
+    /** What the status line and the progress lines show, at {@code nowNanos}. */
+    record Status(long readingsSent, long acknowledged, long waiting, long resent, long datagramsSent,
+            long secondsWithoutAck, long drainSecondsLeft, boolean live, long simulatedMillis, double caughtUpShare) {
+    }
+
+    Status status(long nowNanos) {
+        long sent = 0;
+        long acked = 0;
+        long waiting = 0;
+        for (SimMeter m : meters.values()) {
+            sent += m.generated;
+            acked += m.acked;
+            waiting += m.unacked.size();
+        }
+        long silent = waiting > 0 ? (nowNanos - lastAckNanos) / 1_000_000_000L : 0;
+        long deadline = drainDeadlineNanos;
+        long drainLeft = deadline == 0 ? -1 : Math.max(0, (deadline - nowNanos + 999_999_999L) / 1_000_000_000L);
+        long sim = clock.millis();
+        long start = clock.startMillis();
+        long wall = clock.wallMillis();
+        double share = wall <= start ? 1 : Math.min(1, (sim - start) / (double) (wall - start));
+        return new Status(sent, acked, waiting, resent, datagramsSent, silent, drainLeft, live, sim, share);
+    }
+
+    /** Where the datagrams go, as given: {@code host:port}. */
+    String serverText() {
+        String host = options.serverHost();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + options.serverPort();
     }
 
     /** Runs until done; {@code status} is called about once a second with nothing to say but the state. */
@@ -125,21 +179,22 @@ final class MeterFleet {
         long deadline = options.duration() == null ? Long.MAX_VALUE
                 : nanoTime.getAsLong() + options.duration().toNanos();
         long nextStatus = nanoTime.getAsLong();
+        lastAckNanos = nextStatus;
         try (DatagramChannel ch = DatagramChannel.open(); Selector selector = Selector.open()) {
             channel = ch;
             ch.configureBlocking(false);
             ch.bind(null);
             ch.register(selector, SelectionKey.OP_READ);
-            long drainUntil = Long.MAX_VALUE;
             while (true) {
                 long nowNanos = nanoTime.getAsLong();
                 boolean generating = !stopping.get() && nowNanos < deadline && !due.isEmpty();
                 if (generating) {
                     produceDue(nowNanos);
-                } else if (drainUntil == Long.MAX_VALUE) {
-                    drainUntil = nowNanos + (options.legacy() ? 0 : DRAIN_NANOS);
+                } else if (drainDeadlineNanos == 0) {
+                    drainDeadlineNanos = nowNanos + (options.legacy() || allAcknowledged() ? 1 : drainLimitNanos);
                     faults.releaseHeldBack(this::send);
                 }
+                long drainUntil = drainDeadlineNanos == 0 ? Long.MAX_VALUE : drainDeadlineNanos;
                 receiveAcks();
                 resendDue(nowNanos);
                 if (nowNanos >= nextStatus) {
@@ -170,7 +225,10 @@ final class MeterFleet {
     /** Takes every reading that is due in simulated time. */
     private void produceDue(long nowNanos) {
         long now = clock.millis();
-        long interval = options.interval().toMillis();
+        if (!live && clock.realTime()) {
+            goLive(now);
+        }
+        long interval = (live ? options.liveInterval() : options.interval()).toMillis();
         while (!due.isEmpty() && due.peek().nextDueMillis <= now) {
             SimMeter meter = due.poll();
             take(meter, meter.nextDueMillis, interval, nowNanos);
@@ -181,11 +239,30 @@ final class MeterFleet {
         }
     }
 
+    /**
+     * The simulated clock has caught up with now: from here readings come every {@code --live-interval},
+     * so no meter waits out the rest of a long catching-up interval.
+     */
+    private void goLive(long nowMillis) {
+        live = true;
+        long liveMillis = options.liveInterval().toMillis();
+        List<SimMeter> waiting = new ArrayList<>(due);
+        due.clear();
+        for (SimMeter m : waiting) {
+            // spread over one live interval, so a fleet does not report in lock-step
+            long phase = meters.size() == 1 ? 0 : Math.floorMod(m.id * 7919, liveMillis);
+            m.nextDueMillis = Math.max(m.lastMillis + liveMillis, nowMillis + phase); // a due catch-up step is now
+            due.add(m);
+        }
+    }
+
     private void take(SimMeter meter, long atMillis, long intervalMillis, long nowNanos) {
         double watts = Math.max(0, profile.watts(Instant.ofEpochMilli(atMillis).atZone(zone), meter.random)
                 + offsetWatts);
         meter.watts = watts;
-        long delta = Math.round(watts * intervalMillis / 3600); // W x ms / 3600 = mWh
+        long elapsed = meter.lastMillis == Long.MIN_VALUE ? intervalMillis : atMillis - meter.lastMillis;
+        meter.lastMillis = atMillis;
+        long delta = Math.round(watts * elapsed / 3600); // W x ms / 3600 = mWh
         if (options.legacy()) {
             delta = Math.round(delta / 100.0) * 100; // the legacy counter has 0.1 Wh steps
         }
@@ -228,6 +305,7 @@ final class MeterFleet {
             for (int i = resent.size() - 1; i >= 0; i--) {
                 meter.unacked.addFirst(new SimMeter.Unacked(resent.get(i).reading(), nowNanos));
             }
+            this.resent += batch.size();
             sendBatch(meter, batch);
         }
     }
@@ -266,6 +344,7 @@ final class MeterFleet {
                 SimMeter meter = meters.get(ok.value().meterId());
                 if (meter != null) {
                     meter.acknowledge(ok.value());
+                    lastAckNanos = nanoTime.getAsLong();
                 }
             } else if (type == MessageType.REFUSAL
                     && V1Codec.decodeRefusal(ackBuffer, key) instanceof DecodeResult.Ok<Refusal> ok) {
@@ -291,6 +370,20 @@ final class MeterFleet {
         return report;
     }
 
+    /**
+     * What happened to the datagrams, unambiguously: how many the meters made, how many fault
+     * injection dropped before sending, sent twice or held back and sent late, and how many went out.
+     */
+    static String datagramSummary(long made, long lost, long duplicated, long reordered, long sent, long resentReadings) {
+        String resends = resentReadings == 0 ? "" : " (" + resentReadings + " readings resent)";
+        if (lost == 0 && duplicated == 0 && reordered == 0) {
+            return sent + " datagrams sent" + resends;
+        }
+        return made + " datagrams made" + resends + ": " + lost + " dropped on purpose and never sent (--loss), "
+                + duplicated + " sent twice (--duplicate), " + reordered + " held back and sent late (--reorder); "
+                + sent + " sent in all";
+    }
+
     void printSummary(PrintWriter out) {
         if (meters.size() <= 10) {
             for (SimMeter m : meters.values()) {
@@ -301,9 +394,10 @@ final class MeterFleet {
         }
         long total = meters.values().stream().mapToLong(m -> m.energyMwh).sum();
         long unacked = meters.values().stream().mapToLong(m -> m.unacked.size()).sum();
-        out.printf("fleet of %d: %s kWh in all, %d datagrams sent (%d lost, %d duplicated, %d reordered on purpose), "
-                + "%d readings unacknowledged%n", meters.size(), java.math.BigDecimal.valueOf(total, 6).toPlainString(),
-                datagramsSent, faults.lost, faults.duplicated, faults.reordered, unacked);
+        out.printf("fleet of %d: %s kWh in all; %s; %d readings unacknowledged%n", meters.size(),
+                java.math.BigDecimal.valueOf(total, 6).toPlainString(),
+                datagramSummary(faults.made, faults.lost, faults.duplicated, faults.reordered, datagramsSent, resent),
+                unacked);
         out.flush();
     }
 }

@@ -12,6 +12,7 @@ import org.gridmeter.protocol.Durations;
  *
  * @param firstId     first meter (= user) id of the fleet
  * @param lastId      last meter id, inclusive ({@code firstId} for a single meter)
+ * @param liveInterval time between readings once the simulated clock has caught up with now
  * @param start       where the simulated clock starts, or {@code null} for now
  * @param speed       how many times faster than real time the simulated clock runs until it reaches now
  * @param seed        seed of the load, or {@code null} for a random one
@@ -26,6 +27,7 @@ public record MeterOptions(
         String serverHost,
         int serverPort,
         Duration interval,
+        Duration liveInterval,
         Profile profile,
         Long seed,
         Instant start,
@@ -50,6 +52,12 @@ public record MeterOptions(
         }
         if (interval.toMillis() < 10) {
             throw new IllegalArgumentException("--interval: " + Durations.format(interval) + " (expected: at least 10ms, e.g. --interval 5s)");
+        }
+        if (liveInterval == null) {
+            liveInterval = interval;
+        } else if (liveInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("--live-interval: " + Durations.format(liveInterval)
+                    + " (expected: at least 10ms, e.g. --live-interval 5s)");
         }
         Objects.requireNonNull(profile, "profile");
         if (!(speed >= 1) || Double.isInfinite(speed)) {
@@ -88,7 +96,7 @@ public record MeterOptions(
     @Override
     public String toString() {
         return "MeterOptions[ids=" + firstId + "-" + lastId + ", server=" + serverHost + ":" + serverPort
-                + ", interval=" + interval + ", profile=" + profile + ", seed=" + seed + ", start=" + start
+                + ", interval=" + interval + ", liveInterval=" + liveInterval + ", profile=" + profile + ", seed=" + seed + ", start=" + start
                 + ", speed=" + speed + ", loss=" + loss + ", duplicate=" + duplicate + ", reorder=" + reorder
                 + ", legacy=" + legacy + ", key=" + (keyHex == null ? "none" : "(set)") + ", count=" + count
                 + ", duration=" + duration + ", report=" + report + "]";

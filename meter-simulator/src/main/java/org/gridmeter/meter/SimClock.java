@@ -40,6 +40,11 @@ final class SimClock {
         return Math.min(wall.millis(), startMillis + (long) elapsed);
     }
 
+    /** The wall clock's epoch milliseconds now. */
+    long wallMillis() {
+        return wall.millis();
+    }
+
     /** Whether simulated time has caught up with the wall clock. */
     boolean realTime() {
         return millis() >= wall.millis() - 1;

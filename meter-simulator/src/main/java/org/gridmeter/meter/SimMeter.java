@@ -21,6 +21,8 @@ final class SimMeter {
     long nextSequence;
     long energyMwh;
     long nextDueMillis;
+    /** When the last reading was taken (simulated time), or {@code Long.MIN_VALUE} before the first. */
+    long lastMillis = Long.MIN_VALUE;
     long generated;
     long acked;
     /** Readings the server refused for good (a conflicting value, too old): never resent. */

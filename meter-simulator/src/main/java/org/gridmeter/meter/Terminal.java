@@ -18,20 +18,22 @@ final class Terminal implements AutoCloseable {
     private final MeterFleet fleet;
     private final PrintWriter out;
     private final String savedMode;
+    private final java.util.function.LongSupplier nanoTime;
 
-    private Terminal(MeterFleet fleet, PrintWriter out, String savedMode) {
+    private Terminal(MeterFleet fleet, PrintWriter out, String savedMode, java.util.function.LongSupplier nanoTime) {
         this.fleet = fleet;
         this.out = out;
         this.savedMode = savedMode;
+        this.nanoTime = nanoTime;
     }
 
     /** Starts reading keys from {@code in} on a daemon thread. */
-    static Terminal start(MeterFleet fleet, InputStream in, PrintWriter out) {
+    static Terminal start(MeterFleet fleet, InputStream in, PrintWriter out, java.util.function.LongSupplier nanoTime) {
         String saved = stty("-g");
         if (saved != null) {
             stty("-icanon", "-echo", "min", "1");
         }
-        Terminal terminal = new Terminal(fleet, out, saved);
+        Terminal terminal = new Terminal(fleet, out, saved, nanoTime);
         Thread keys = new Thread(() -> terminal.readKeys(in), "meter-keys");
         keys.setDaemon(true);
         keys.start();
@@ -48,6 +50,9 @@ final class Terminal implements AutoCloseable {
                     case '0' -> fleet.adjustLoad(0);
                     case 'q', 'Q' -> {
                         fleet.stop();
+                        out.println();
+                        out.println("Quitting: waiting up to 60 s for the ACKs of the readings sent (Ctrl-C to stop now).");
+                        status();
                         return;
                     }
                     default -> {
@@ -64,11 +69,25 @@ final class Terminal implements AutoCloseable {
     /** Rewrites the status line. */
     void status() {
         SimMeter m = fleet.meters().iterator().next();
-        out.printf("\r%s: %.3f kW (load %+.1f kW)  %s kWh  sent %d  acknowledged %d   ",
-                fleet.meters().size() == 1 ? "meter " + m.id : fleet.meters().size() + " meters", m.watts / 1000,
-                fleet.offsetWatts() / 1000, java.math.BigDecimal.valueOf(m.energyMwh, 6).toPlainString(), m.generated,
-                m.acked);
+        MeterFleet.Status s = fleet.status(nanoTime.getAsLong());
+        out.print("\r" + line(fleet.meters().size() == 1 ? "meter " + m.id : fleet.meters().size() + " meters",
+                m.watts, fleet.offsetWatts(), m.energyMwh, s, fleet.serverText()) + "\033[K");
         out.flush();
+    }
+
+    /** The status line: power, load offset, kWh, counts, and a warning or the quitting countdown when there is one. */
+    static String line(String who, double watts, double offsetWatts, long energyMwh, MeterFleet.Status s, String server) {
+        String line = String.format(java.util.Locale.ROOT, "%s: %.3f kW (load %+.1f kW)  %s kWh  sent %d  acknowledged %d"
+                + "  waiting %d  resent %d", who, watts / 1000, offsetWatts / 1000,
+                java.math.BigDecimal.valueOf(energyMwh, 6).toPlainString(), s.readingsSent(), s.acknowledged(),
+                s.waiting(), s.resent());
+        if (s.drainSecondsLeft() >= 0) {
+            return line + "  | quitting: waiting for " + s.waiting() + " ACKs from " + server + ", "
+                    + s.drainSecondsLeft() + " s left (Ctrl-C to stop now)";
+        } else if (s.secondsWithoutAck() * 1_000_000_000L >= MeterFleet.SILENT_SERVER_NANOS) {
+            return line + "  | no ACK from " + server + " for " + s.secondsWithoutAck() + " s: is the server running?";
+        }
+        return line;
     }
 
     @Override
