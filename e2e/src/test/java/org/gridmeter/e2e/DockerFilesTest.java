@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No Docker engine runs here, so the Dockerfile and compose file are checked by reading them: what
- * they copy exists, the ports and variables are the contract's and the programs know them.
+ * they copy exists, the ports and variables are the documented and the programs know them.
  * (CI also runs {@code docker-compose config -q}.)
  */
 class DockerFilesTest {

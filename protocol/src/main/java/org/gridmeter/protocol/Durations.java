@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Human durations as the command lines and the contract write them: {@code 200ms}, {@code 5s},
+ * Human durations as the command lines and the docs write them: {@code 200ms}, {@code 5s},
  * {@code 1m}, {@code 24h}, {@code 400d}, or ISO-8601 ({@code PT5M}). Shared by the server and the
  * meter so both accept the same text.
  */

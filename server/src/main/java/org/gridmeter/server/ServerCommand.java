@@ -11,7 +11,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code gridmeter server} command line: every flag of the contract, each also settable by
+ * The {@code gridmeter server} command line: every flag in docs/running.md, each also settable by
  * {@code GRIDMETER_<NAME>} (see {@link EnvDefaults}). Parsing only; {@link Main} runs the result.
  */
 @Command(name = "gridmeter server", mixinStandardHelpOptions = true, version = "GridMeter server 0.1.0",

@@ -121,7 +121,7 @@ public record ServerConfig(
                 + ", idleTimeout=" + idleTimeout + ", tuning=" + tuning + "]";
     }
 
-    /** The contract's defaults, with the given data directory; ports as given (0 picks free ones). */
+    /** The documented defaults, with the given data directory; ports as given (0 picks free ones). */
     public static ServerConfig defaults(Path dataDir, int udpPort, int httpPort) {
         return new ServerConfig("0.0.0.0", udpPort, httpPort, dataDir, ZoneId.systemDefault(), 10, true,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofHours(24),

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The alert rules of contract section 6, raised and cleared through the real server. */
+/** The alert rules of docs/api.md ("Alerts, in plain words"), raised and cleared through the real server. */
 class AlertIntegrationTest {
 
     private static final long MINUTE = 60_000L;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Invoices of contract section 6, hand-computed, through the real server: UDP in, HTTP out. */
+/** Invoices as docs/api.md describes them ("Billing, in plain words"), hand-computed, through the real server: UDP in, HTTP out. */
 class BillingIntegrationTest {
 
     private static final long HOUR = 3_600_000L;

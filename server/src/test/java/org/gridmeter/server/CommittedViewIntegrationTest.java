@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Contract section 4: what the server reports is committed, and every route shows the same state.
+ * What the server reports is committed, and every route shows the same state.
  * A reading is sent, the test waits until one route shows it, then every other route must show it
  * too, at once: the user, its readings, its 15-minute rollups and its open invoice. The writer is
  * paced so that no commit is a checkpoint unless it must be (the routes then read the reading log).

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The /usuario routes of contract section 5.1, good and bad input, against the real server. */
+/** The /usuario routes of docs/api.md, good and bad input, against the real server. */
 class HttpApiIntegrationTest {
 
     private static final ZoneId ZONE = ZoneId.of("America/Sao_Paulo");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP limits and connection behaviour of contract sections 5 and 8, over raw sockets. */
+/** The HTTP limits and connection behaviour documented in docs/api.md (errors and limits), over raw sockets. */
 class HttpLimitsTest {
 
     @TempDir

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Contract section 5.2: periods and intervals are exact like invoices. Every {@code periodo} and
+ * Periods and intervals are exact like invoices. Every {@code periodo} and
  * every {@code passo} is checked against a brute-force computation from the raw readings: the
  * cumulative consumption interpolated linearly between readings (counted from zero at the first
  * one), read at the period's ends; nothing extrapolated past the latest reading. Readings 1 s, 5 min

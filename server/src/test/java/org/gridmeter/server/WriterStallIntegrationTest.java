@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Contract section 3: no single datagram may cost the writer more than a few milliseconds, whatever
+ * No single datagram may cost the writer more than a few milliseconds, whatever
  * its timestamps. A fleet of 1,000 meters asks for ACKs while one meter sends a reading at timestamp
  * 0, one at 1970 plus a day, and another meter's readings 60 years apart; the server keeps 100 years
  * of readings, so all of them reach the usage rules. The fleet's ACKs must keep coming on time.

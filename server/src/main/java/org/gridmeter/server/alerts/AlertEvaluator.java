@@ -17,7 +17,7 @@ import java.util.function.LongUnaryOperator;
 import org.gridmeter.server.usage.ConsumptionListener;
 
 /**
- * The alert rules of contract section 6, evaluated on the writer thread after every datagram of a
+ * The alert rules of docs/api.md ("Alerts, in plain words"), evaluated on the writer thread after every datagram of a
  * meter (so an alert is raised, and committed, well within a second of the reading that causes it)
  * and once a second for silent meters. Each alert is an event with a start, an end, the rule that
  * fired, the value and the limit it crossed. Readers see {@link #active} after each commit.

@@ -2,7 +2,7 @@ package org.gridmeter.server.alerts;
 
 import java.util.Locale;
 
-/** The kinds of alert; {@link #label()} is the contract's {@code tipo}. */
+/** The kinds of alert; {@link #label()} is the documented {@code tipo}. */
 public enum AlertType {
     EXCESSO, VARIACAO, SEM_SINAL;
 

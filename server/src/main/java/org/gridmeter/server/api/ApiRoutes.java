@@ -16,7 +16,7 @@ import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.users.UserCommands;
 import org.gridmeter.server.users.UserDirectory;
 
-/** The route table, in one place; it reads like the contract's section 5. */
+/** The route table, in one place; it reads like the route table of docs/api.md. */
 public final class ApiRoutes {
 
     private ApiRoutes() {

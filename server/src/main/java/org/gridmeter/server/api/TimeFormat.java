@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
-/** The contract's time fields, all in the billing zone: {@code timestamp}, {@code data}, {@code horario}. */
+/** The documented time fields, all in the billing zone: {@code timestamp}, {@code data}, {@code horario}. */
 final class TimeFormat {
 
     private static final DateTimeFormatter HORARIO = DateTimeFormatter.ofPattern("HH:mm:ss");

@@ -14,7 +14,7 @@ import org.gridmeter.server.usage.MeterSnapshot;
 import org.gridmeter.server.usage.StoredReading;
 import org.gridmeter.server.users.User;
 
-/** The JSON shapes of the contract (section 5.1), with their Portuguese keys, and how they are filled. */
+/** The JSON shapes of docs/api.md, with their Portuguese keys, and how they are filled. */
 final class Views {
 
     /** {@code ultima_leitura}. */

@@ -16,7 +16,7 @@ import org.gridmeter.server.usage.ConsumptionListener;
 import org.gridmeter.server.usage.Spread;
 
 /**
- * Closes invoices (contract section 6). Follows every consumption decision to know each meter's
+ * Closes invoices (docs/api.md, "Billing, in plain words"). Follows every consumption decision to know each meter's
  * open-cycle consumption; closes a cycle when the first reading at or after its end arrives (event
  * time), or, for a meter silent for {@code --close-grace} past the end, with what is known
  * ({@code estimada}). Consumption learnt later for a closed cycle is carried into the next invoice

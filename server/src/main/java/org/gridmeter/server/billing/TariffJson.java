@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tariff as JSON, the contract's keys: {@code vigente_desde}, {@code preco_kwh} or {@code blocos}
+ * A tariff as JSON, the documented keys: {@code vigente_desde}, {@code preco_kwh} or {@code blocos}
  * ({@code [{"ate_kwh", "preco"}]}, the last without limit), {@code bandeira} and
  * {@code adicional_bandeira_kwh}. The same text is stored with each invoice and in the database.
  */

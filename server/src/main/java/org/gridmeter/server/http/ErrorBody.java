@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The contract's error body: {@code {"erro": "<short code>", "mensagem": "<sentence>"}}. */
+/** The documented error body: {@code {"erro": "<short code>", "mensagem": "<sentence>"}}. */
 public final class ErrorBody {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side: binds the TCP port and gives every connection its pipeline: idle timeout, Netty's
- * codec with the contract's limits, the connection guard (cap, idle close), the aggregator (64 KiB
+ * codec with the documented limits, the connection guard (cap, idle close), the aggregator (64 KiB
  * bodies), our router, and the catch-all.
  */
 public final class HttpApiServer implements AutoCloseable {
 
-    /** The contract's limits. */
+    /** The documented limits. */
     static final int MAX_REQUEST_LINE = 4096;
     static final int MAX_HEADERS = 8192;
     static final int MAX_BODY = 64 * 1024;

@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 
-/** Netty's aggregator, answering a body over the limit with the contract's JSON 413 and closing. */
+/** Netty's aggregator, answering a body over the limit with the documented JSON 413 and closing. */
 final class JsonObjectAggregator extends HttpObjectAggregator {
 
     private final int maxContentLength;

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The route table: exact paths (the contract's routes take their arguments in the query string),
+ * The route table: exact paths (the documented routes take their arguments in the query string),
  * each with its methods. A plain value, built once by {@link Builder} and read by any thread.
  */
 public final class Router {

@@ -6,7 +6,7 @@ import org.gridmeter.protocol.Reading;
 
 /**
  * The rules that turn one meter's cumulative readings, fed in timestamp order, into consumption
- * (contract section 4). Pure and single-threaded; it stores nothing.
+ * (docs/api.md, "How readings count"). Pure and single-threaded; it stores nothing.
  *
  * <ul>
  *   <li>At or above the level (the last normal or reset reading; 0 before the first): consumption is

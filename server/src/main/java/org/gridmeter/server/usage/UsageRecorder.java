@@ -12,7 +12,7 @@ import org.gridmeter.protocol.Reading;
 import org.gridmeter.server.usage.RecordOutcome.Fate;
 
 /**
- * Applies contract section 4 to incoming readings: duplicates change nothing, late readings land
+ * Applies the reading rules (docs/api.md, "How readings count") to incoming readings: duplicates change nothing, late readings land
  * where they belong, resets and glitches are told apart ({@link ConsumptionChain}), and readings of
  * unregistered meters are kept up to a bound. Single-threaded: only the writer thread calls it.
  */

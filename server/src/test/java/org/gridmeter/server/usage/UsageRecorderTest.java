@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The rules of contract section 4 against a real SQLite store. */
+/** The reading rules of docs/api.md ("How readings count") against a real SQLite store. */
 class UsageRecorderTest {
 
     private static final long T0 = 1_767_225_600_000L;
