@@ -31,6 +31,6 @@ class DurationsTest {
         assertThatThrownBy(() -> Durations.parse("five seconds"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'five seconds'")
-                .hasMessageContaining("e.g. 200ms, 5s, 24h");
+                .hasMessageContaining("is not a duration").hasMessageContaining("e.g. 200ms, 5s, 1m, 24h");
     }
 }
