@@ -139,8 +139,8 @@ public final class Main {
     }
 
     private static int usageError(CommandLine commandLine, String message) {
-        commandLine.getErr().println("gridmeter meter: " + message);
-        commandLine.getErr().println("Run './gridmeter meter --help' for every flag and its environment variable.");
+        // one line: in a container log it is the line people see
+        commandLine.getErr().println("gridmeter meter: " + message + " (--help lists every flag and its variable)");
         return 2;
     }
 }

@@ -169,7 +169,8 @@ final class MeterCommand implements Callable<MeterOptions> {
 
     private long promptForId() {
         if (idPrompt == null) {
-            throw new IllegalArgumentException("no meter id: give --id N (or METER_ID), or --ids A-B for a fleet");
+            throw new IllegalArgumentException("no meter id: set METER_ID (e.g. docker run -e METER_ID=7 …) or "
+                    + "METER_IDS=A-B for a fleet, or give --id N or --ids A-B");
         }
         String answer = idPrompt.get();
         try {

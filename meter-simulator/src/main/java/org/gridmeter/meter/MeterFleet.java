@@ -67,6 +67,7 @@ final class MeterFleet {
     private volatile long drainDeadlineNanos;
     private volatile long drainLimitNanos = DRAIN_NANOS;
     private volatile boolean live;
+    private long lastResolveNanos;
     private DatagramChannel channel;
     private InetSocketAddress server;
 
@@ -180,6 +181,7 @@ final class MeterFleet {
                 : nanoTime.getAsLong() + options.duration().toNanos();
         long nextStatus = nanoTime.getAsLong();
         lastAckNanos = nextStatus;
+        lastResolveNanos = nextStatus;
         try (DatagramChannel ch = DatagramChannel.open(); Selector selector = Selector.open()) {
             channel = ch;
             ch.configureBlocking(false);
@@ -196,6 +198,7 @@ final class MeterFleet {
                 }
                 long drainUntil = drainDeadlineNanos == 0 ? Long.MAX_VALUE : drainDeadlineNanos;
                 receiveAcks();
+                resolveAgainIfSilent(nowNanos);
                 resendDue(nowNanos);
                 if (nowNanos >= nextStatus) {
                     status.run();
@@ -210,6 +213,21 @@ final class MeterFleet {
                 selector.selectedKeys().clear();
             }
             faults.releaseHeldBack(this::send);
+        }
+    }
+
+    /**
+     * While no ACK comes, looks the server's name up again every 10 s: a server container that was
+     * restarted or moved may have a new address behind the same name.
+     */
+    private void resolveAgainIfSilent(long nowNanos) {
+        if (nowNanos - lastAckNanos < SILENT_SERVER_NANOS || nowNanos - lastResolveNanos < SILENT_SERVER_NANOS) {
+            return;
+        }
+        lastResolveNanos = nowNanos;
+        InetSocketAddress fresh = new InetSocketAddress(options.serverHost(), options.serverPort());
+        if (!fresh.isUnresolved()) {
+            server = fresh;
         }
     }
 

@@ -110,7 +110,8 @@ class MeterCommandTest {
         Main.Parsed parsed = parse(Map.of(), null);
 
         assertThat(parsed.exitCode()).isEqualTo(2);
-        assertThat(err.toString()).contains("give --id N (or METER_ID), or --ids A-B");
+        assertThat(err.toString()).isEqualTo("gridmeter meter: no meter id: set METER_ID (e.g. docker run -e METER_ID=7 …) or "
+                + "METER_IDS=A-B for a fleet, or give --id N or --ids A-B (--help lists every flag and its variable)\n");
     }
 
     @Test
