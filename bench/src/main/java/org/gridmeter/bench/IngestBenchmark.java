@@ -129,7 +129,7 @@ public class IngestBenchmark {
     public void setUp() {
         ServerMetrics metrics = new ServerMetrics(IngestPipeline.allReasons());
         pipeline = new IngestPipeline(new UserDirectory(List.of()), true, Duration.ofMinutes(5), (b, to) -> true,
-                metrics, Clock.systemUTC());
+                metrics, Clock.systemUTC(), new org.gridmeter.server.ingest.DatagramLog());
         datagram = ByteBuffer.wrap(V1Codec.encodeReadings(new ReadingBatch(7, List.of(new Reading(1,
                 System.currentTimeMillis() - 1000, 1_234_567, 850)), Integrity.CRC32C, true), null));
         NoStore store = new NoStore();

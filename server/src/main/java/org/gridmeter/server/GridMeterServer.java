@@ -19,6 +19,7 @@ import org.gridmeter.server.usage.ConsumptionListeners;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.http.AdminAuth;
 import org.gridmeter.server.http.HttpApiServer;
+import org.gridmeter.server.ingest.DatagramLog;
 import org.gridmeter.server.ingest.IngestPipeline;
 import org.gridmeter.server.ingest.IngestWriter;
 import org.gridmeter.server.ingest.UdpIngestServer;
@@ -97,16 +98,17 @@ public final class GridMeterServer implements AutoCloseable {
                 });
         metrics.gauge("gridmeter.users", "Registered users", users::size);
         metrics.gauge("gridmeter.meters", "Meters heard (registered or not)", meters::size);
+        DatagramLog datagrams = new DatagramLog();
         Transport transport = Transport.best();
         udp = new UdpIngestServer(transport);
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
                 biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
-                clock)),
+                clock, datagrams, config.legacyDatagrams())),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
         writer.retention(config.retention());
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,
-                metrics, clock);
+                metrics, clock, datagrams);
         try {
             udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer), "UDP",
                     config.bind(), config.udpPort(), "--udp-port 18010");

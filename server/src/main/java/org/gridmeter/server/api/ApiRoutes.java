@@ -7,7 +7,9 @@ import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.TariffCommands;
 import org.gridmeter.server.events.EventBus;
+import org.gridmeter.protocol.DatagramDecoder;
 import org.gridmeter.server.http.Router;
+import org.gridmeter.server.ingest.DatagramLog;
 import org.gridmeter.server.http.Router.Access;
 import org.gridmeter.server.http.Router.Route;
 import org.gridmeter.server.metrics.ServerMetrics;
@@ -25,7 +27,8 @@ public final class ApiRoutes {
     /** What the routes need from the rest of the server. */
     public record Dependencies(UserDirectory users, UserCommands commands, LiveMeters meters, ReadingQueries queries,
             Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
-            IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock) {
+            IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock,
+            DatagramLog datagrams, boolean legacyDatagrams) {
     }
 
     public static Router build(Dependencies d) {
@@ -39,6 +42,7 @@ public final class ApiRoutes {
         AlertaApi alerta = new AlertaApi(d.users(), d.queries(), d.alerts(), time);
         TarifaApi tarifa = new TarifaApi(d.biller().tariffs(), d.tariffCommands(), d.biller().calendar(), d.clock());
         TempoRealApi tempoReal = new TempoRealApi(d.users(), d.events(), views, alerta, fatura);
+        DebugApi debug = new DebugApi(d.datagrams(), new DatagramDecoder(d.users(), d.legacyDatagrams()), time);
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
         return Router.builder()
                 .get("/usuario", usuario::get)
@@ -57,6 +61,7 @@ public final class ApiRoutes {
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)
+                .get("/debug/datagramas", debug::datagrams)
                 .getBlocking("/metrics", saude::metrics) // reads /proc (kernel drops): not on the event loop
                 .build();
     }

@@ -39,9 +39,12 @@ public final class IngestPipeline {
     private final Clock clock;
     private final long maxFutureSkewMillis;
     private final WarnLimiter warnings;
+    private final DatagramLog recent;
 
+    /** @param recent where every datagram and its outcome is recorded (the last few are kept) */
     public IngestPipeline(UserDirectory users, boolean legacyEnabled, Duration maxFutureSkew, BatchSink writer,
-            ServerMetrics metrics, Clock clock) {
+            ServerMetrics metrics, Clock clock, DatagramLog recent) {
+        this.recent = recent;
         this.decoder = new DatagramDecoder(users, legacyEnabled);
         this.users = users;
         this.writer = writer;
@@ -67,6 +70,21 @@ public final class IngestPipeline {
      * @return {@code true} if it was queued for storage
      */
     public boolean onDatagram(ByteBuffer content, InetSocketAddress sender) {
+        int start = content.position();
+        int length = content.remaining();
+        long now = clock.millis();
+        String reason = handle(content, sender, now);
+        recent.record(now, sender, content, start, length, reason);
+        return reason == null;
+    }
+
+    /** The last datagrams and what became of them (GET /debug/datagramas). */
+    public DatagramLog recent() {
+        return recent;
+    }
+
+    /** Decodes, checks and queues one datagram; the reason it was rejected, or {@code null} if it was queued. */
+    private String handle(ByteBuffer content, InetSocketAddress sender, long now) {
         metrics.datagramsReceived.increment();
         DecodeResult<ReadingBatch> result = decoder.decode(content);
         if (result instanceof DecodeResult.Rejected<ReadingBatch> rejected) {
@@ -77,7 +95,7 @@ public final class IngestPipeline {
             return reject(AUTH_REQUIRED, "meter " + batch.meterId()
                     + " has a key, so its datagrams must carry an HMAC tag", sender);
         }
-        long latestAllowed = clock.millis() + maxFutureSkewMillis;
+        long latestAllowed = now + maxFutureSkewMillis;
         for (Reading reading : batch.readings()) {
             if (reading.timestampMillis() > latestAllowed) {
                 return reject(FUTURE_TIMESTAMP, "meter " + batch.meterId() + " timestamp " + reading.timestampMillis()
@@ -88,12 +106,12 @@ public final class IngestPipeline {
             return reject(QUEUE_FULL, "the storage queue is full; the meter should resend", sender);
         }
         metrics.datagramsAccepted.increment();
-        return true;
+        return null;
     }
 
-    private boolean reject(String reason, String detail, InetSocketAddress sender) {
+    private String reject(String reason, String detail, InetSocketAddress sender) {
         metrics.rejected(reason);
         warnings.warn(reason, detail, sender);
-        return false;
+        return reason;
     }
 }
