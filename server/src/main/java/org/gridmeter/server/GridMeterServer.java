@@ -58,6 +58,8 @@ public final class GridMeterServer implements AutoCloseable {
     private final Biller biller;
     private final AlertEvaluator alerts;
     private InetSocketAddress udpAddress;
+    /** Set once the UDP port is bound; read by the fleet summary. */
+    private volatile KernelUdpDrops kernelDrops;
     private InetSocketAddress httpAddress;
     private boolean closed;
 
@@ -103,7 +105,8 @@ public final class GridMeterServer implements AutoCloseable {
         udp = new UdpIngestServer(transport);
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
                 biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
-                clock, datagrams, config.legacyDatagrams())),
+                clock, datagrams, config.legacyDatagrams(), () -> kernelDrops == null ? 0 : kernelDrops.count(),
+                nanoTime)),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
         writer.retention(config.retention());
         writer.start();
@@ -113,6 +116,7 @@ public final class GridMeterServer implements AutoCloseable {
             udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer), "UDP",
                     config.bind(), config.udpPort(), "--udp-port 18010");
             KernelUdpDrops drops = KernelUdpDrops.forPort(udpAddress.getPort());
+            kernelDrops = drops;
             metrics.counter("gridmeter.datagrams.dropped.kernel", "Datagrams the kernel dropped before the server "
                     + "read them: the socket's receive buffer was full (Linux only)", drops::count);
             httpAddress = bound(() -> http.start(config.bind(), config.httpPort()), "TCP (HTTP)", config.bind(),

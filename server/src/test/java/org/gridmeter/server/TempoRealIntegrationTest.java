@@ -3,17 +3,11 @@ package org.gridmeter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.gridmeter.protocol.Reading;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,22 +27,7 @@ class TempoRealIntegrationTest {
 
     /** Opens the stream and collects its lines on another thread. */
     private List<String> listen(String query) {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        CompletableFuture<HttpResponse<Stream<String>>> response = client.sendAsync(
-                HttpRequest.newBuilder(server.uri("/usuario/tempo-real/" + query)).build(),
-                HttpResponse.BodyHandlers.ofLines());
-        Thread reader = new Thread(() -> {
-            try {
-                HttpResponse<Stream<String>> r = response.join();
-                lines.add("status " + r.statusCode() + " " + r.headers().firstValue("content-type").orElse(""));
-                r.body().forEach(lines::add);
-            } catch (RuntimeException closed) {
-                // the server stopped
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        List<String> lines = server.listen("/usuario/tempo-real/" + query);
         await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.startsWith(": gridmeter")));
         return lines;
     }

@@ -128,11 +128,38 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an event stream at {@code pathAndQuery} and collects its lines on another thread; the
+     * first line is {@code "status <code> <content-type>"}.
+     */
+    java.util.List<String> listen(String pathAndQuery) {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response =
+                java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                        .sendAsync(HttpRequest.newBuilder(uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> {
+            try {
+                HttpResponse<java.util.stream.Stream<String>> r = response.join();
+                lines.add("status " + r.statusCode() + " " + r.headers().firstValue("content-type").orElse(""));
+                r.body().forEach(lines::add);
+            } catch (RuntimeException closed) {
+                // the server stopped
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
     static JsonNode json(HttpResponse<String> response) {
+        return json(response.body());
+    }
+
+    static JsonNode json(String body) {
         try {
-            return JSON.readTree(response.body());
+            return JSON.readTree(body);
         } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + response.body(), e);
+            throw new UncheckedIOException("not JSON: " + body, e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.gridmeter.server.api;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.TariffCommands;
@@ -28,7 +29,7 @@ public final class ApiRoutes {
     public record Dependencies(UserDirectory users, UserCommands commands, LiveMeters meters, ReadingQueries queries,
             Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
             IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock,
-            DatagramLog datagrams, boolean legacyDatagrams) {
+            DatagramLog datagrams, boolean legacyDatagrams, LongSupplier kernelDrops, LongSupplier nanoTime) {
     }
 
     public static Router build(Dependencies d) {
@@ -43,6 +44,8 @@ public final class ApiRoutes {
         TarifaApi tarifa = new TarifaApi(d.biller().tariffs(), d.tariffCommands(), d.biller().calendar(), d.clock());
         TempoRealApi tempoReal = new TempoRealApi(d.users(), d.events(), views, alerta, fatura);
         DebugApi debug = new DebugApi(d.datagrams(), new DatagramDecoder(d.users(), d.legacyDatagrams()), time);
+        ResumoApi resumo = new ResumoApi(d.users(), d.meters(), views, d.metrics(), d.kernelDrops(), time, d.clock(),
+                d.nanoTime());
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
         return Router.builder()
                 .get("/usuario", usuario::get)
@@ -58,6 +61,7 @@ public final class ApiRoutes {
                 .getBlocking("/usuario/alerta/variacao", alerta::variacao)
                 .getBlocking("/usuario/alertas", alerta::all)
                 .get("/usuario/tempo-real", tempoReal::stream)
+                .get("/tempo-real/resumo", resumo::stream)
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)

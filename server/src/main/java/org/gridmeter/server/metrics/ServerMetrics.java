@@ -54,7 +54,9 @@ public final class ServerMetrics {
     public final LongAdder ticks = counter("gridmeter.writer.ticks",
             "Once-a-second passes (closing due invoices, checking for silent meters) whose effects are committed");
     public final Timer commitTime = Timer.builder("gridmeter.store.commit.duration")
-            .description("Time to commit one store transaction").register(registry);
+            .description("Time to commit one store transaction")
+            .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
+            .register(registry);
     public final Timer checkpointTime = Timer.builder("gridmeter.store.checkpoint.duration")
             .description("Time of the commits that also saved every changed meter, billing and rollup state")
             .register(registry);
@@ -106,6 +108,17 @@ public final class ServerMetrics {
     /** Registers a gauge read when scraped (queue depth, users, ...). */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A percentile (0.5, 0.99) of the commit times of about the last minute, in milliseconds (1 decimal). */
+    public java.math.BigDecimal commitLatencyMillis(double percentile) {
+        for (io.micrometer.core.instrument.distribution.ValueAtPercentile v : commitTime.takeSnapshot().percentileValues()) {
+            if (v.percentile() == percentile) {
+                return java.math.BigDecimal.valueOf(v.value(java.util.concurrent.TimeUnit.MILLISECONDS))
+                        .setScale(1, java.math.RoundingMode.HALF_UP);
+            }
+        }
+        throw new IllegalArgumentException("percentile " + percentile + " is not kept (0.5 and 0.99 are)");
     }
 
     /** Records one HTTP request: route pattern (not the raw path, to bound the series), method, status. */
