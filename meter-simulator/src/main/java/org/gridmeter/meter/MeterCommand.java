@@ -145,6 +145,11 @@ final class MeterCommand implements Callable<MeterOptions> {
                 reorder, legacy, key, count, duration, report);
     }
 
+    /** {@code host:port}, an IPv6 host in brackets: what {@link #hostAndPort} reads back. */
+    static String hostPort(String host, String port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     /** {@code HOST}, {@code HOST:PORT}, {@code [v6]:PORT} or a bare IPv6 address: {host, port or null}. */
     static String[] hostAndPort(String text) {
         String t = text.trim();

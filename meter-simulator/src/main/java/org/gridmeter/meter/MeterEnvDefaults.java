@@ -41,9 +41,8 @@ final class MeterEnvDefaults implements IDefaultValueProvider {
             if (host == null && port == null) {
                 return null;
             }
-            String h = host == null ? MeterCommand.DEFAULT_HOST : host;
-            return (h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h) + ":"
-                    + (port == null ? MeterCommand.DEFAULT_PORT : port);
+            return MeterCommand.hostPort(host == null ? MeterCommand.DEFAULT_HOST : host,
+                    port == null ? Integer.toString(MeterCommand.DEFAULT_PORT) : port);
         }
         String variable = VARIABLES.get(option.longestName());
         return variable == null ? null : get(variable);

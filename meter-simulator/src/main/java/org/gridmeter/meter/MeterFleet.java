@@ -59,7 +59,7 @@ final class MeterFleet {
     static final long SILENT_SERVER_NANOS = 10_000_000_000L;
 
     private volatile double offsetWatts;
-    private volatile long datagramsSent;
+    private long datagramsSent;
     private volatile long resent;
     /** When an ACK last came (or the fleet started), for the silent-server warning. */
     private volatile long lastAckNanos;
@@ -117,10 +117,6 @@ final class MeterFleet {
         return offsetWatts;
     }
 
-    long datagramsSent() {
-        return datagramsSent;
-    }
-
     FaultInjector faults() {
         return faults;
     }
@@ -141,8 +137,13 @@ final class MeterFleet {
     }
 
     /** What the status line and the progress lines show, at {@code nowNanos}. */
-    record Status(long readingsSent, long acknowledged, long waiting, long resent, long datagramsSent,
-            long secondsWithoutAck, long drainSecondsLeft, boolean live, long simulatedMillis, double caughtUpShare) {
+    record Status(long readingsSent, long acknowledged, long waiting, long resent, long secondsWithoutAck,
+            long drainSecondsLeft, boolean live, long simulatedMillis, double caughtUpShare) {
+
+        /** Whether readings have waited {@link #SILENT_SERVER_NANOS} without an ACK. */
+        boolean serverSilent() {
+            return secondsWithoutAck * 1_000_000_000L >= SILENT_SERVER_NANOS;
+        }
     }
 
     Status status(long nowNanos) {
@@ -161,13 +162,12 @@ final class MeterFleet {
         long start = clock.startMillis();
         long wall = clock.wallMillis();
         double share = wall <= start ? 1 : Math.min(1, (sim - start) / (double) (wall - start));
-        return new Status(sent, acked, waiting, resent, datagramsSent, silent, drainLeft, live, sim, share);
+        return new Status(sent, acked, waiting, resent, silent, drainLeft, live, sim, share);
     }
 
-    /** Where the datagrams go, as given: {@code host:port}. */
+    /** Where the datagrams go: {@code host:port}. */
     String serverText() {
-        String host = options.serverHost();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + options.serverPort();
+        return MeterCommand.hostPort(options.serverHost(), Integer.toString(options.serverPort()));
     }
 
     /** Runs until done; {@code status} is called about once a second with nothing to say but the state. */

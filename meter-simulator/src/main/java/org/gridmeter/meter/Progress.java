@@ -51,7 +51,7 @@ final class Progress {
             }
             return;
         }
-        if (s.secondsWithoutAck() * 1_000_000_000L >= MeterFleet.SILENT_SERVER_NANOS && !warned) {
+        if (s.serverSilent() && !warned) {
             print(nowNanos, "warning: " + silentText(s, fleet.serverText()));
             warned = true;
         } else if (warned && s.secondsWithoutAck() == 0) {

@@ -84,7 +84,7 @@ final class Terminal implements AutoCloseable {
         if (s.drainSecondsLeft() >= 0) {
             return line + "  | quitting: waiting for " + s.waiting() + " ACKs from " + server + ", "
                     + s.drainSecondsLeft() + " s left (Ctrl-C to stop now)";
-        } else if (s.secondsWithoutAck() * 1_000_000_000L >= MeterFleet.SILENT_SERVER_NANOS) {
+        } else if (s.serverSilent()) {
             return line + "  | no ACK from " + server + " for " + s.secondsWithoutAck() + " s: is the server running?";
         }
         return line;

@@ -140,9 +140,9 @@ class MeterFleetTest {
 
     @Test
     void theStatusLineShowsTheBacklogResendsAndASilentServer() {
-        MeterFleet.Status healthy = new MeterFleet.Status(10, 9, 1, 2, 12, 0, -1, true, 0, 1);
-        MeterFleet.Status silent = new MeterFleet.Status(30, 9, 21, 40, 70, 12, -1, true, 0, 1);
-        MeterFleet.Status quitting = new MeterFleet.Status(30, 9, 21, 40, 70, 12, 57, true, 0, 1);
+        MeterFleet.Status healthy = new MeterFleet.Status(10, 9, 1, 2, 0, -1, true, 0, 1);
+        MeterFleet.Status silent = new MeterFleet.Status(30, 9, 21, 40, 12, -1, true, 0, 1);
+        MeterFleet.Status quitting = new MeterFleet.Status(30, 9, 21, 40, 12, 57, true, 0, 1);
 
         assertThat(Terminal.line("meter 5", 1500, 500, 123_456, healthy, "192.0.2.1:18000")).isEqualTo(
                 "meter 5: 1.500 kW (load +0.5 kW)  0.123456 kWh  sent 10  acknowledged 9  waiting 1  resent 2");
@@ -154,7 +154,7 @@ class MeterFleetTest {
 
     @Test
     void progressLinesSayHowFarTheCatchUpIs() {
-        MeterFleet.Status catchingUp = new MeterFleet.Status(100, 90, 10, 0, 100, 0, -1, false,
+        MeterFleet.Status catchingUp = new MeterFleet.Status(100, 90, 10, 0, 0, -1, false,
                 java.time.Instant.parse("2026-09-12T10:00:00Z").toEpochMilli(), 0.61);
 
         assertThat(Progress.catchingUpText(catchingUp, ZoneOffset.UTC)).isEqualTo("catching up: simulated clock at "

@@ -65,7 +65,7 @@ public final class ApiRoutes {
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)
-                .get("/debug/datagramas", debug::datagrams)
+                .getBlocking("/debug/datagramas", debug::datagrams) // decodes 200 datagrams: not on the event loop
                 .getBlocking("/metrics", saude::metrics) // reads /proc (kernel drops): not on the event loop
                 .build();
     }

@@ -11,6 +11,7 @@ import org.gridmeter.protocol.DecodeResult;
 import org.gridmeter.protocol.Integrity;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.protocol.ReadingBatch;
+import org.gridmeter.protocol.RejectReason;
 import org.gridmeter.server.http.Language;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
@@ -28,31 +29,31 @@ final class DebugApi {
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
     /** Why a datagram is refused, for people: by rejection reason (the /metrics label). */
     private static final Map<String, Text> WHY = Map.ofEntries(
-            Map.entry("too_short", Text.of("Mais curto que o menor datagrama válido, ou que o cabeçalho diz.",
+            Map.entry(RejectReason.TOO_SHORT.label(), Text.of("Mais curto que o menor datagrama válido, ou que o cabeçalho diz.",
                     "Shorter than the smallest valid datagram, or than its header says.")),
-            Map.entry("oversize", Text.of("Maior que o tamanho máximo de um datagrama.",
+            Map.entry(RejectReason.OVERSIZE.label(), Text.of("Maior que o tamanho máximo de um datagrama.",
                     "Longer than the largest datagram allowed.")),
-            Map.entry("bad_magic", Text.of("Não começa com os bytes \"GM\" (47 4d).",
+            Map.entry(RejectReason.BAD_MAGIC.label(), Text.of("Não começa com os bytes \"GM\" (47 4d).",
                     "Does not start with the bytes \"GM\" (47 4d).")),
-            Map.entry("unknown_version", Text.of("A versão (3º byte) não é 1.", "The version (3rd byte) is not 1.")),
-            Map.entry("unknown_type", Text.of("O tipo (4º byte) não é o de leituras (0x01).",
+            Map.entry(RejectReason.UNKNOWN_VERSION.label(), Text.of("A versão (3º byte) não é 1.", "The version (3rd byte) is not 1.")),
+            Map.entry(RejectReason.UNKNOWN_TYPE.label(), Text.of("O tipo (4º byte) não é o de leituras (0x01).",
                     "The type (4th byte) is not readings (0x01).")),
-            Map.entry("unknown_flags", Text.of("Há um bit de flag que a versão 1 não define.",
+            Map.entry(RejectReason.UNKNOWN_FLAGS.label(), Text.of("Há um bit de flag que a versão 1 não define.",
                     "A flag bit that version 1 does not define is set.")),
-            Map.entry("length_mismatch", Text.of("A contagem de leituras não confere com o tamanho do datagrama.",
+            Map.entry(RejectReason.LENGTH_MISMATCH.label(), Text.of("A contagem de leituras não confere com o tamanho do datagrama.",
                     "The reading count does not match the datagram's length.")),
-            Map.entry("bad_crc", Text.of("O CRC-32C no fim não confere: o datagrama foi corrompido, ou o CRC foi "
+            Map.entry(RejectReason.BAD_CRC.label(), Text.of("O CRC-32C no fim não confere: o datagrama foi corrompido, ou o CRC foi "
                     + "calculado sobre outros bytes.", "The CRC-32C trailer does not match: the datagram was "
                     + "corrupted, or the CRC was computed over other bytes.")),
-            Map.entry("bad_tag", Text.of("A etiqueta HMAC não confere com a chave do medidor.",
+            Map.entry(RejectReason.BAD_TAG.label(), Text.of("A etiqueta HMAC não confere com a chave do medidor.",
                     "The HMAC tag does not match the meter's key.")),
-            Map.entry("unknown_key", Text.of("O datagrama é autenticado, mas o medidor não tem chave cadastrada.",
+            Map.entry(RejectReason.UNKNOWN_KEY.label(), Text.of("O datagrama é autenticado, mas o medidor não tem chave cadastrada.",
                     "The datagram is authenticated but the meter has no key registered.")),
-            Map.entry("bad_digest", Text.of("O MD5 do datagrama legado não confere.",
+            Map.entry(RejectReason.BAD_DIGEST.label(), Text.of("O MD5 do datagrama legado não confere.",
                     "The legacy datagram's MD5 digest does not match.")),
-            Map.entry("legacy_disabled", Text.of("Datagramas legados (36 bytes) estão desligados neste servidor.",
+            Map.entry(RejectReason.LEGACY_DISABLED.label(), Text.of("Datagramas legados (36 bytes) estão desligados neste servidor.",
                     "Legacy (36-byte) datagrams are turned off on this server.")),
-            Map.entry("value_out_of_range", Text.of("Um campo tem valor fora do permitido (medidor 0, energia "
+            Map.entry(RejectReason.VALUE_OUT_OF_RANGE.label(), Text.of("Um campo tem valor fora do permitido (medidor 0, energia "
                     + "negativa…).", "A field holds a value out of range (meter id 0, negative energy, ...).")),
             Map.entry(IngestPipeline.AUTH_REQUIRED, Text.of("O medidor tem chave, então seus datagramas precisam de "
                     + "HMAC; este veio só com CRC.", "The meter has a key, so its datagrams need an HMAC tag; this one "

@@ -11,6 +11,9 @@ import org.gridmeter.server.http.Response;
 /** JSON in and out, configured once: numbers as plain decimals ({@code 10}, never {@code 1E+1}). */
 final class Json {
 
+    /** A body {@code cadastro} accepts, for messages about bodies. */
+    private static final String EXAMPLE_BODY = "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}";
+
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -49,14 +52,14 @@ final class Json {
             long column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
             throw ApiException.badRequest("json_invalido",
                     "O corpo não é um JSON válido (linha " + line + ", coluna " + column + "); envie um objeto como "
-                            + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.",
+                            + EXAMPLE_BODY + ".",
                     "The body is not valid JSON (line " + line + ", column " + column + "); send an object like "
-                            + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.");
+                            + EXAMPLE_BODY + ".");
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("json_invalido", "O corpo deve ser um objeto JSON, por exemplo "
-                    + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.", "The body must be a JSON object, e.g. "
-                    + "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}.");
+                    + EXAMPLE_BODY + ".", "The body must be a JSON object, e.g. "
+                    + EXAMPLE_BODY + ".");
         }
         return node;
     }

@@ -23,7 +23,7 @@ import org.gridmeter.server.users.UserDirectory;
  * summary is computed a second for every open stream, however many there are, so a fleet page
  * costs the server the same with 1 viewer or 50; the timer runs only while someone listens.
  */
-final class ResumoApi implements AutoCloseable {
+final class ResumoApi {
 
     private final UserDirectory users;
     private final LiveMeters meters;
@@ -150,13 +150,5 @@ final class ResumoApi implements AutoCloseable {
 
     private static java.math.BigDecimal rate(long delta, double seconds) {
         return java.math.BigDecimal.valueOf(delta / seconds).setScale(1, java.math.RoundingMode.HALF_UP);
-    }
-
-    @Override
-    public synchronized void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
     }
 }
