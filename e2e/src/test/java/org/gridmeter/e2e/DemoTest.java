@@ -73,6 +73,13 @@ class DemoTest {
             assertThat(children).as("the server and two meter processes").hasSizeGreaterThanOrEqualTo(3);
 
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String first = output.stream().filter(l -> l.contains("http://")).findFirst().orElseThrow();
+            assertThat(first).as("the first address the demo prints is the dashboard").contains("Painel ao vivo")
+                    .endsWith("http://localhost:" + http + "/");
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("painel da frota");
             List<String> urls = new ArrayList<>();
             for (String line : output) {
                 Matcher m = CURL_GET.matcher(line);

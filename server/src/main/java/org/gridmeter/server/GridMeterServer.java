@@ -22,6 +22,7 @@ import org.gridmeter.server.http.HttpApiServer;
 import org.gridmeter.server.ingest.DatagramLog;
 import org.gridmeter.server.ingest.IngestPipeline;
 import org.gridmeter.server.ingest.IngestWriter;
+import org.gridmeter.server.ingest.MeterNetworks;
 import org.gridmeter.server.ingest.UdpIngestServer;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.net.KernelUdpDrops;
@@ -88,8 +89,9 @@ public final class GridMeterServer implements AutoCloseable {
         log.info("event=state_loaded users={} meters={} readings={} millis={}", users.size(), meters.size(),
                 meters.totalReadings(), (System.nanoTime() - started) / 1_000_000);
         EventBus events = new EventBus();
+        MeterNetworks networks = new MeterNetworks();
         writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users,
-                events),
+                events, networks),
                 metrics, config.commitInterval(), QUEUE_CAPACITY, config.tuning(), clock, nanoTime);
         queries = new ReadingQueries(store);
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
@@ -106,7 +108,7 @@ public final class GridMeterServer implements AutoCloseable {
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
                 biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
                 clock, datagrams, config.legacyDatagrams(), () -> kernelDrops == null ? 0 : kernelDrops.count(),
-                nanoTime)),
+                nanoTime, networks)),
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
         writer.retention(config.retention());
         writer.start();

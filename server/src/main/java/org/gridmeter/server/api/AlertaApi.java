@@ -55,7 +55,11 @@ final class AlertaApi {
         return Json.ok(body);
     }
 
+    /** Every alert of one user; without {@code id}, the alerts active now over the fleet (in memory). */
     Response all(Request request) throws SQLException {
+        if (request.param("id") == null) {
+            return activeEverywhere(request.language());
+        }
         long id = Params.id(request);
         UsuarioApi.existing(users, id);
         List<Alert> history = queries.alerts(id);
@@ -64,6 +68,22 @@ final class AlertaApi {
         body.put("ativos", history.stream().filter(Alert::active).map(a -> view(a, request.language())).toList());
         body.put("historico", history.stream().map(a -> view(a, request.language())).toList());
         return Json.ok(body);
+    }
+
+    private Response activeEverywhere(Language language) {
+        List<Alert> active = new java.util.ArrayList<>();
+        for (long id : users.ids()) {
+            active.addAll(alerts.active(id).values());
+        }
+        active.sort(java.util.Comparator.comparingLong(Alert::startMillis).reversed()
+                .thenComparingLong(Alert::meterId));
+        List<Map<String, Object>> views = active.stream().map(a -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", a.meterId());
+            v.putAll(view(a, language));
+            return v;
+        }).toList();
+        return Json.ok(Map.of("ativos", views));
     }
 
     /** An alert as the routes and the event stream show it, its words in {@code language}. */

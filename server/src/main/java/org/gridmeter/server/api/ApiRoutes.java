@@ -11,6 +11,7 @@ import org.gridmeter.server.events.EventBus;
 import org.gridmeter.protocol.DatagramDecoder;
 import org.gridmeter.server.http.Router;
 import org.gridmeter.server.ingest.DatagramLog;
+import org.gridmeter.server.ingest.MeterNetworks;
 import org.gridmeter.server.http.Router.Access;
 import org.gridmeter.server.http.Router.Route;
 import org.gridmeter.server.metrics.ServerMetrics;
@@ -29,7 +30,8 @@ public final class ApiRoutes {
     public record Dependencies(UserDirectory users, UserCommands commands, LiveMeters meters, ReadingQueries queries,
             Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
             IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock,
-            DatagramLog datagrams, boolean legacyDatagrams, LongSupplier kernelDrops, LongSupplier nanoTime) {
+            DatagramLog datagrams, boolean legacyDatagrams, LongSupplier kernelDrops, LongSupplier nanoTime,
+            MeterNetworks networks) {
     }
 
     public static Router build(Dependencies d) {
@@ -46,8 +48,10 @@ public final class ApiRoutes {
         DebugApi debug = new DebugApi(d.datagrams(), new DatagramDecoder(d.users(), d.legacyDatagrams()), time);
         ResumoApi resumo = new ResumoApi(d.users(), d.meters(), views, d.metrics(), d.kernelDrops(), time, d.clock(),
                 d.nanoTime());
+        RedeApi rede = new RedeApi(d.users(), d.networks(), time);
+        PainelApi painel = new PainelApi(d.users(), d.meters(), d.networks(), views);
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
-        return Router.builder()
+        return new PainelAssets().routes(Router.builder())
                 .get("/usuario", usuario::get)
                 .add(new Route("POST", "/usuario/cadastro", Access.ADMIN, true, usuario::register))
                 .add(new Route("DELETE", "/usuario/delete", Access.ADMIN, true, usuario::delete))
@@ -60,11 +64,13 @@ public final class ApiRoutes {
                 .getBlocking("/usuario/alerta/excesso", alerta::excesso)
                 .getBlocking("/usuario/alerta/variacao", alerta::variacao)
                 .getBlocking("/usuario/alertas", alerta::all)
+                .get("/usuario/rede", rede::get)
                 .get("/usuario/tempo-real", tempoReal::stream)
                 .get("/tempo-real/resumo", resumo::stream)
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)
+                .getBlocking("/painel/medidores", painel::medidores) // sorts the whole fleet: not on the event loop
                 .getBlocking("/debug/datagramas", debug::datagrams) // decodes 200 datagrams: not on the event loop
                 .getBlocking("/metrics", saude::metrics) // reads /proc (kernel drops): not on the event loop
                 .build();

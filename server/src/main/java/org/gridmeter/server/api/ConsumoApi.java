@@ -34,12 +34,20 @@ final class ConsumoApi {
         this.views = views;
     }
 
-    /** Every reading, oldest first, a page at a time: {@code &limite=} and the opaque {@code &cursor=}. */
+    /**
+     * Every reading, oldest first, a page at a time: {@code &limite=} and the opaque {@code &cursor=};
+     * {@code &desde=} (a date or an instant) starts at that time instead of the first reading.
+     */
     Response page(Request request) throws SQLException {
         long id = Params.id(request);
         UsuarioApi.existing(users, id);
         int limit = Params.intParam(request, "limite", DEFAULT_LIMIT, 1, MAX_LIMIT);
         long after = decodeCursor(request.param("cursor"));
+        String since = request.param("desde");
+        if (since != null && !since.isBlank()) {
+            long from = Params.instant(since.trim(), "desde", false, views.time().zone()).toInstant().toEpochMilli();
+            after = Math.max(after, from - 1);
+        }
         List<StoredReading> rows = queries.page(id, after, limit + 1);
         boolean more = rows.size() > limit;
         List<StoredReading> page = more ? rows.subList(0, limit) : rows;

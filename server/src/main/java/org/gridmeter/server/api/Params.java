@@ -60,6 +60,26 @@ final class Params {
                         + "=" + fallback + "; got '" + value + "'.");
     }
 
+    /**
+     * A date ({@code 2026-11-01}: its start, or with {@code endOfDay} the start of the next day) or an
+     * ISO instant with its offset ({@code 2026-11-01T14:00:00-03:00}; a {@code +} sent unescaped
+     * arrives as a space and is read as {@code +}), in {@code zone}.
+     */
+    static java.time.ZonedDateTime instant(String value, String name, boolean endOfDay, java.time.ZoneId zone) {
+        try {
+            if (value.length() == 10) {
+                LocalDate day = LocalDate.parse(value);
+                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(zone);
+            }
+            return java.time.OffsetDateTime.parse(value.replace(' ', '+')).atZoneSameInstant(zone);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("parametro_invalido", "O parâmetro '" + name + "' deve ser uma data como "
+                    + "2026-11-01 ou um instante como 2026-11-01T14:00:00-03:00; veio '" + value + "'.",
+                    "Query parameter '" + name + "' must be a date like 2026-11-01 or a time like "
+                            + "2026-11-01T14:00:00-03:00; got '" + value + "'.");
+        }
+    }
+
     /** A date in {@code ?data=}: {@code 2023-03-20} or {@code 20/03/2023}. */
     static LocalDate date(Request request) {
         String value = required(request, "data", "data=2023-03-20");

@@ -38,6 +38,7 @@ final class SaudeApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("inicio", started.toString());
+        body.put("agora", java.time.Instant.ofEpochMilli(clock.millis()).toString()); // the server's clock: pages show times by it
         body.put("uptime_s", (clock.millis() - started.toEpochMilli()) / 1000);
         body.put("usuarios", users.size());
         body.put("medidores", meters.size());

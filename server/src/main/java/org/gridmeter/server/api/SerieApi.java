@@ -152,19 +152,8 @@ final class SerieApi {
     }
 
     private ZonedDateTime instant(Request request, String name, boolean endOfDay) {
-        String value = Params.required(request, name, "inicio=2026-11-01&fim=2026-11-23");
-        try {
-            if (value.length() == 10) {
-                LocalDate day = LocalDate.parse(value);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(time.zone());
-            }
-            return OffsetDateTime.parse(value.replace(' ', '+')).atZoneSameInstant(time.zone());
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("parametro_invalido", "O parâmetro '" + name + "' deve ser uma data como "
-                    + "2026-11-01 ou um instante como 2026-11-01T14:00:00-03:00; veio '" + value + "'.",
-                    "Query parameter '" + name + "' must be a date like 2026-11-01 or a time like "
-                            + "2026-11-01T14:00:00-03:00; got '" + value + "'.");
-        }
+        return Params.instant(Params.required(request, name, "inicio=2026-11-01&fim=2026-11-23"), name, endOfDay,
+                time.zone());
     }
 
     private static ZonedDateTime step(ZonedDateTime start, String passo) {

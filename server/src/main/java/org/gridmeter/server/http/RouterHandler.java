@@ -90,9 +90,20 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /**
+     * The language asked for: {@code ?idioma=} (for clients that cannot set headers, such as a
+     * browser's EventSource), else {@code Accept-Language}.
+     */
+    private static Language language(FullHttpRequest http) {
+        java.util.List<String> idioma = !http.uri().contains("idioma=") ? null
+                : new QueryStringDecoder(http.uri(), StandardCharsets.UTF_8).parameters().get("idioma");
+        return Language.of(idioma != null && !idioma.isEmpty() ? idioma.get(0)
+                : http.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE));
+    }
+
     private void handle(ChannelHandlerContext ctx, FullHttpRequest http, InFlight inFlight) {
         long started = System.nanoTime();
-        Language language = Language.of(http.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE));
+        Language language = language(http);
         if (http.decoderResult().isFailure()) {
             Response error = decodeError(http.decoderResult().cause(), language);
             finish(ctx, "(malformed)", http.method().name(), error, false, started, language);

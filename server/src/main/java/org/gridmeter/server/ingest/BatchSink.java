@@ -7,6 +7,6 @@ import org.gridmeter.protocol.ReadingBatch;
 @FunctionalInterface
 public interface BatchSink {
 
-    /** @param replyTo where to send the ACK once stored, or {@code null} if none was asked for */
-    boolean offer(ReadingBatch batch, InetSocketAddress replyTo);
+    /** @param from the datagram's sender: where the ACK goes once stored, if the meter asked for one */
+    boolean offer(ReadingBatch batch, InetSocketAddress from);
 }

@@ -102,7 +102,7 @@ public final class IngestPipeline {
                         + " is more than " + maxFutureSkewMillis + " ms ahead of the server clock", sender);
             }
         }
-        if (!writer.offer(batch, batch.ackRequested() ? sender : null)) {
+        if (!writer.offer(batch, sender)) {
             return reject(QUEUE_FULL, "the storage queue is full; the meter should resend", sender);
         }
         metrics.datagramsAccepted.increment();

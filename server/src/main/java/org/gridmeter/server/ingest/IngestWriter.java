@@ -56,7 +56,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private static final int MAX_TRANSACTION = 20_000;
     private static final int DRAIN = 512;
 
-    private record Readings(ReadingBatch batch, InetSocketAddress replyTo) {
+    private record Readings(ReadingBatch batch, InetSocketAddress from) {
     }
 
     /**
@@ -110,7 +110,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
 
     /** The components the writer drives; all of them are then its own, used from its thread only. */
     public record Components(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
-            AlertEvaluator alerts, LiveMeters meters, UserDirectory users, EventBus events) {
+            AlertEvaluator alerts, LiveMeters meters, UserDirectory users, EventBus events, MeterNetworks networks) {
     }
 
     /**
@@ -120,7 +120,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity,
             ServerConfig.Tuning tuning, java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
         this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.users(),
-                new LiveEvents(c.events(), c.meters()), tuning.smallCheckpointMeters()),
+                new LiveEvents(c.events(), c.meters()), c.networks(), tuning.smallCheckpointMeters()),
                 c.users(), c.biller().tariffs(), metrics, commitInterval, capacity, tuning.checkpointInterval(), clock,
                 nanoTime);
     }
@@ -189,12 +189,12 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     /**
      * Queues a decoded datagram; never blocks.
      *
-     * @param replyTo where to send the ACK once stored, or {@code null} if none was asked for
+     * @param from its sender: where the ACK goes once stored, if the meter asked for one
      * @return {@code false} if the queue is full (the caller counts the drop)
      */
     @Override
-    public boolean offer(ReadingBatch batch, InetSocketAddress replyTo) {
-        return running && queue.offer(new Readings(batch, replyTo));
+    public boolean offer(ReadingBatch batch, InetSocketAddress from) {
+        return running && queue.offer(new Readings(batch, from));
     }
 
     /** Readings and commands waiting. */
@@ -364,15 +364,15 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                 transactionStart = nanoTime.getAsLong();
             }
             transactionSize += r.batch().readings().size();
-            RecordOutcome outcome = ledger.record(r.batch());
+            RecordOutcome outcome = ledger.record(r.batch(), r.from(), clock.millis());
             metrics.readingsStored.add(outcome.stored());
             metrics.readingsDuplicate.add(outcome.duplicates());
             metrics.readingsConflict.add(outcome.conflicts());
             metrics.readingsLate.add(outcome.late());
             metrics.readingsOrphanDropped.add(outcome.orphanDropped());
             metrics.readingsTooOld.add(outcome.tooOld());
-            if (r.replyTo() != null) {
-                PendingReply reply = replyFor(r.batch(), outcome, r.replyTo());
+            if (r.batch().ackRequested()) {
+                PendingReply reply = replyFor(r.batch(), outcome, r.from());
                 if (reply != null) {
                     pendingReplies.add(reply);
                 }

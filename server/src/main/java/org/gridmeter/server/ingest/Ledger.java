@@ -37,11 +37,13 @@ final class Ledger {
     private final AlertEvaluator alerts;
     private final UserDirectory users;
     private final LiveEvents events;
+    private final MeterNetworks networks;
     /** The open transaction holds changes a replay could not redo: it must be a checkpoint. */
     private boolean checkpointWanted;
 
     Ledger(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
-            UserDirectory users, LiveEvents events, int smallCheckpoint) {
+            UserDirectory users, LiveEvents events, MeterNetworks networks, int smallCheckpoint) {
+        this.networks = networks;
         this.smallCheckpoint = smallCheckpoint;
         this.store = store;
         this.recorder = recorder;
@@ -52,9 +54,13 @@ final class Ledger {
         this.events = events;
     }
 
-    RecordOutcome record(ReadingBatch batch) {
+    /** Records one datagram from {@code from}, received at {@code now} (server clock). */
+    RecordOutcome record(ReadingBatch batch, java.net.InetSocketAddress from, long now) {
         long meterId = batch.meterId();
         RecordOutcome outcome = recorder.record(meterId, batch.readings());
+        if (users.contains(meterId)) {
+            networks.observe(batch, outcome, from, now);
+        }
         long latest = recorder.lastTimestamp(meterId); // the writer's own view: readers see it after the commit
         if (latest >= 0) {
             invoices(biller.readingAt(meterId, latest));
@@ -147,6 +153,7 @@ final class Ledger {
         recorder.publishCommitted();
         biller.publishCommitted();
         alerts.publish();
+        networks.publish();
         events.alerts(alerts.drainTransitions());
         events.publish();
     }
@@ -160,6 +167,7 @@ final class Ledger {
         rollups.forget(meterId);
         biller.forget(meterId);
         alerts.forget(meterId);
+        networks.forget(meterId);
     }
 
     /**

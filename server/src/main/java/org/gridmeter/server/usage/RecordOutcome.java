@@ -32,6 +32,11 @@ public final class RecordOutcome {
         this.fates = fates;
     }
 
+    /** The outcome of a datagram whose readings met these fates, in order (tests, and replays of them). */
+    public static RecordOutcome of(Fate... fates) {
+        return new RecordOutcome(fates.clone());
+    }
+
     /** Every reading of the datagram with the same fate. */
     static RecordOutcome all(int readings, Fate fate) {
         Fate[] fates = new Fate[readings];
