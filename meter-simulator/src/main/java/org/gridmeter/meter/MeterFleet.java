@@ -42,6 +42,12 @@ final class MeterFleet {
     /** After the last reading, wait at most this long for the remaining ACKs. */
     private static final long DRAIN_NANOS = 60_000_000_000L;
     private static final int RESEND_BATCH = 50;
+    /**
+     * While catching up (the simulated clock runs ahead of real time), readings go out in batches of
+     * up to {@link #RESEND_BATCH}, at least every this long: a meter with a backlog sends it in batches,
+     * and a batch counts once against the server's --max-rate.
+     */
+    private static final long CATCH_UP_FLUSH_NANOS = 100_000_000L;
 
     private final MeterOptions options;
     private final SimClock clock;
@@ -51,6 +57,8 @@ final class MeterFleet {
     private final byte[] key;
     private final FaultInjector faults;
     private final Map<Long, SimMeter> meters = new LinkedHashMap<>();
+    /** Meters holding readings made while catching up, not sent yet (oldest held first). */
+    private final List<SimMeter> holding = new ArrayList<>();
     private final PriorityQueue<SimMeter> due = new PriorityQueue<>((a, b) -> Long.compare(a.nextDueMillis, b.nextDueMillis));
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final ByteBuffer ackBuffer = ByteBuffer.allocate(Wire.MAX_DATAGRAM_SIZE);
@@ -192,7 +200,9 @@ final class MeterFleet {
                 boolean generating = !stopping.get() && nowNanos < deadline && !due.isEmpty();
                 if (generating) {
                     produceDue(nowNanos);
-                } else if (drainDeadlineNanos == 0) {
+                }
+                sendHeld(nowNanos, !generating);
+                if (!generating && drainDeadlineNanos == 0) {
                     drainDeadlineNanos = nowNanos + (options.legacy() || allAcknowledged() ? 1 : drainLimitNanos);
                     faults.releaseHeldBack(this::send);
                 }
@@ -293,7 +303,36 @@ final class MeterFleet {
         Reading reading = new Reading(meter.nextSequence++ & 0xFFFF_FFFFL, atMillis, meter.energyMwh,
                 (int) Math.round(watts));
         meter.keep(reading, nowNanos);
-        sendBatch(meter, List.of(reading)); // a backlog, if any, goes out by resendDue, oldest first
+        if (live) {
+            sendBatch(meter, List.of(reading)); // a backlog, if any, goes out by resendDue, oldest first
+            return;
+        }
+        if (meter.held.isEmpty()) {
+            meter.heldSinceNanos = nowNanos;
+            holding.add(meter);
+        }
+        meter.held.add(reading);
+        if (meter.held.size() == RESEND_BATCH) {
+            sendHeld(meter);
+        }
+    }
+
+    /** Sends the readings held while catching up: those held long enough, or all of them. */
+    private void sendHeld(long nowNanos, boolean all) {
+        for (java.util.Iterator<SimMeter> it = holding.iterator(); it.hasNext();) {
+            SimMeter meter = it.next();
+            if (meter.held.isEmpty()) {
+                it.remove(); // sent when its batch was full
+            } else if (all || live || nowNanos - meter.heldSinceNanos >= CATCH_UP_FLUSH_NANOS) {
+                sendHeld(meter);
+                it.remove();
+            }
+        }
+    }
+
+    private void sendHeld(SimMeter meter) {
+        sendBatch(meter, List.copyOf(meter.held));
+        meter.held.clear();
     }
 
     /**

@@ -30,6 +30,10 @@ final class SimMeter {
     long givenUp;
     volatile double watts;
     final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
+    /** While catching up: readings made but not sent yet, gathered into one datagram (a backlog batch). */
+    final java.util.List<Reading> held = new java.util.ArrayList<>();
+    /** When the first of {@link #held} was made (monotonic). */
+    long heldSinceNanos;
     /** How long unacknowledged readings wait before a resend: doubles (up to 8 s) while ACKs do not come, back to 1 s when they do. */
     long resendAfterNanos = MIN_RESEND_NANOS;
 

@@ -112,8 +112,8 @@ public final class GridMeterServer implements AutoCloseable {
                 new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
         writer.retention(config.retention());
         writer.start();
-        IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(), writer,
-                metrics, clock, datagrams);
+        IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(),
+                config.maxRate(), writer, metrics, clock, nanoTime, datagrams);
         try {
             udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer), "UDP",
                     config.bind(), config.udpPort(), "--udp-port 18010");

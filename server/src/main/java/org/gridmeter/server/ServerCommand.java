@@ -104,7 +104,8 @@ final class ServerCommand implements Callable<ServerConfig> {
     boolean readAuth;
 
     @Option(names = "--max-rate", defaultValue = "50", paramLabel = "PER_SECOND",
-            description = "Datagrams per second accepted from one meter. Env GRIDMETER_MAX_RATE. Default ${DEFAULT-VALUE}.")
+            description = "Datagrams per second accepted from one meter, with a burst of as many (a batch counts once); "
+                    + "the rest are dropped and counted as rate_limited. Env GRIDMETER_MAX_RATE. Default ${DEFAULT-VALUE}.")
     int maxRate;
 
     @Option(names = "--store", defaultValue = "sqlite", paramLabel = "URL",

@@ -26,6 +26,7 @@ final class TestMeter implements AutoCloseable {
     TestMeter(TestServer server, byte[] key) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         this.socket.setSoTimeout(5000);
+        this.socket.setReceiveBufferSize(4 << 20); // room for a commit's worth of ACKs to many meters at once
         this.server = server.server.udpAddress();
         this.key = key;
     }

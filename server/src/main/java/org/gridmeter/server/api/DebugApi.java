@@ -61,6 +61,10 @@ final class DebugApi {
             Map.entry(IngestPipeline.FUTURE_TIMESTAMP, Text.of("Uma leitura está adiantada demais em relação ao "
                     + "relógio do servidor (--max-future-skew).", "A reading is too far ahead of the server's clock "
                     + "(--max-future-skew).")),
+            Map.entry(IngestPipeline.RATE_LIMITED, Text.of("O medidor enviou mais datagramas por segundo do que o "
+                    + "servidor aceita de um medidor (--max-rate); mande menos, ou várias leituras num datagrama.",
+                    "The meter sent more datagrams a second than the server takes from one meter (--max-rate); send "
+                            + "fewer, or several readings in one datagram.")),
             Map.entry(IngestPipeline.QUEUE_FULL, Text.of("A fila de gravação estava cheia; o medidor deve reenviar.",
                     "The storage queue was full; the meter should resend.")));
 

@@ -28,7 +28,9 @@ public final class IngestPipeline {
     public static final String AUTH_REQUIRED = "auth_required";
     public static final String FUTURE_TIMESTAMP = "future_timestamp";
     public static final String QUEUE_FULL = "queue_full";
-    public static final List<String> SERVER_REASONS = List.of(AUTH_REQUIRED, FUTURE_TIMESTAMP, QUEUE_FULL);
+    public static final String RATE_LIMITED = "rate_limited";
+    public static final List<String> SERVER_REASONS = List.of(AUTH_REQUIRED, FUTURE_TIMESTAMP, RATE_LIMITED,
+            QUEUE_FULL);
 
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
 
@@ -40,11 +42,18 @@ public final class IngestPipeline {
     private final long maxFutureSkewMillis;
     private final WarnLimiter warnings;
     private final DatagramLog recent;
+    private final MeterRateLimit rateLimit;
 
-    /** @param recent where every datagram and its outcome is recorded (the last few are kept) */
-    public IngestPipeline(UserDirectory users, boolean legacyEnabled, Duration maxFutureSkew, BatchSink writer,
-            ServerMetrics metrics, Clock clock, DatagramLog recent) {
+    /**
+     * @param maxRate  datagrams a second accepted from one meter ({@code --max-rate})
+     * @param nanoTime the monotonic ticker the rate limit is measured with
+     * @param recent   where every datagram and its outcome is recorded (the last few are kept)
+     */
+    public IngestPipeline(UserDirectory users, boolean legacyEnabled, Duration maxFutureSkew, int maxRate,
+            BatchSink writer, ServerMetrics metrics, Clock clock, java.util.function.LongSupplier nanoTime,
+            DatagramLog recent) {
         this.recent = recent;
+        this.rateLimit = new MeterRateLimit(maxRate, nanoTime);
         this.decoder = new DatagramDecoder(users, legacyEnabled);
         this.users = users;
         this.writer = writer;
@@ -101,6 +110,9 @@ public final class IngestPipeline {
                 return reject(FUTURE_TIMESTAMP, "meter " + batch.meterId() + " timestamp " + reading.timestampMillis()
                         + " is more than " + maxFutureSkewMillis + " ms ahead of the server clock", sender);
             }
+        }
+        if (!rateLimit.allow(batch.meterId())) {
+            return reject(RATE_LIMITED, "meter " + batch.meterId() + " sends faster than --max-rate", sender);
         }
         if (!writer.offer(batch, sender)) {
             return reject(QUEUE_FULL, "the storage queue is full; the meter should resend", sender);
