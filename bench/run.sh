@@ -38,7 +38,7 @@ fi
 start_server() {
     rm -rf "$WORK/data"
     java -jar "$SERVER" --bind 127.0.0.1 --udp-port "$UDP" --http-port "$HTTP" --data-dir "$WORK/data" \
-        --admin-token "$TOKEN" >"$WORK/server.log" 2>&1 &
+        --admin-token "$TOKEN" --http-rate 100000000 >"$WORK/server.log" 2>&1 &  # wrk is one client: measure the server, not --http-rate
     server_pid=$!
     until grep -q "GridMeter server:" "$WORK/server.log"; do sleep 0.1; done
 }

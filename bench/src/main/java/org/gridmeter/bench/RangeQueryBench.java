@@ -69,7 +69,8 @@ public final class RangeQueryBench {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, dir, zone, 10, true, defaults.maxFutureSkew(),
                 defaults.orphanLimit(), defaults.commitInterval(), defaults.closeGrace(), defaults.excessKwh(),
                 defaults.excessKw(), defaults.variationKwh(), defaults.offlineAfter(), "range-bench-token-0123456789",
-                false, 50, "sqlite", defaults.retention(), 1000, defaults.idleTimeout(), defaults.tuning());
+                false, 50, "sqlite", defaults.retention(), 1000, defaults.idleTimeout(), defaults.httpRate(),
+                defaults.maxStreamsPerClient(), defaults.tuning());
         try (GridMeterServer server = GridMeterServer.start(config, Clock.systemUTC())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort()

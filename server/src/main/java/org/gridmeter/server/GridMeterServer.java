@@ -109,7 +109,8 @@ public final class GridMeterServer implements AutoCloseable {
                 biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
                 clock, datagrams, config.legacyDatagrams(), () -> kernelDrops == null ? 0 : kernelDrops.count(),
                 nanoTime, networks)),
-                new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout());
+                new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout(), config.httpRate(),
+                config.maxStreamsPerClient(), nanoTime);
         writer.retention(config.retention());
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(),

@@ -125,6 +125,16 @@ final class ServerCommand implements Callable<ServerConfig> {
             description = "Idle HTTP connections are closed after this. Env GRIDMETER_IDLE_TIMEOUT. Default ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
+    @Option(names = "--http-rate", defaultValue = "2000", paramLabel = "PER_SECOND",
+            description = "HTTP requests per second from one client address, with a burst of as many; faster ones get "
+                    + "429 with Retry-After. Env GRIDMETER_HTTP_RATE. Default ${DEFAULT-VALUE}.")
+    int httpRate;
+
+    @Option(names = "--max-streams-per-client", defaultValue = "20", paramLabel = "N",
+            description = "Event streams (tempo-real) open at once from one client address; more get 429. "
+                    + "Env GRIDMETER_MAX_STREAMS_PER_CLIENT. Default ${DEFAULT-VALUE}.")
+    int maxStreamsPerClient;
+
     @Option(names = "--checkpoint-interval", defaultValue = "2s", paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How often every changed meter state is saved; after a crash the readings logged since "
@@ -136,7 +146,7 @@ final class ServerCommand implements Callable<ServerConfig> {
     public ServerConfig call() {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, store, retention, maxConnections, idleTimeout,
+                readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
                 ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
     }
 

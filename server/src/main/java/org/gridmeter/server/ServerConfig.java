@@ -38,6 +38,8 @@ public record ServerConfig(
         Duration retention,
         int maxConnections,
         Duration idleTimeout,
+        int httpRate,
+        int maxStreamsPerClient,
         Tuning tuning) {
 
     /**
@@ -90,6 +92,14 @@ public record ServerConfig(
         if (orphanLimit < 0) {
             throw new IllegalArgumentException("--orphan-limit: " + orphanLimit + " (expected: 0 or more meters, e.g. --orphan-limit 10000)");
         }
+        if (httpRate < 1) {
+            throw new IllegalArgumentException("--http-rate: " + httpRate
+                    + " (expected: at least 1 request/s, e.g. --http-rate 2000)");
+        }
+        if (maxStreamsPerClient < 1) {
+            throw new IllegalArgumentException("--max-streams-per-client: " + maxStreamsPerClient
+                    + " (expected: at least 1, e.g. --max-streams-per-client 20)");
+        }
         if (maxRate < 1) {
             throw new IllegalArgumentException("--max-rate: " + maxRate + " (expected: at least 1 datagram/s, e.g. --max-rate 50)");
         }
@@ -118,7 +128,8 @@ public record ServerConfig(
                 + ", variationKwh=" + variationKwh + ", offlineAfter=" + offlineAfter + ", adminToken="
                 + (adminToken == null ? "generated" : "(set)") + ", readAuth=" + readAuth + ", maxRate=" + maxRate
                 + ", store=" + store + ", retention=" + retention + ", maxConnections=" + maxConnections
-                + ", idleTimeout=" + idleTimeout + ", tuning=" + tuning + "]";
+                + ", idleTimeout=" + idleTimeout + ", httpRate=" + httpRate + ", maxStreamsPerClient="
+                + maxStreamsPerClient + ", tuning=" + tuning + "]";
     }
 
     /** The documented defaults, with the given data directory; ports as given (0 picks free ones). */
@@ -126,21 +137,22 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", udpPort, httpPort, dataDir, ZoneId.systemDefault(), 10, true,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofHours(24),
                 BigDecimal.valueOf(150), BigDecimal.valueOf(5), BigDecimal.valueOf(100), Duration.ofMinutes(1),
-                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), Tuning.DEFAULTS);
+                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Tuning.DEFAULTS);
     }
 
     /** This configuration with another store setting. */
     public ServerConfig withStore(String newStore) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout, tuning);
+                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, tuning);
     }
 
     /** This configuration with another tuning. */
     public ServerConfig withTuning(Tuning newTuning) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, store, retention, maxConnections, idleTimeout, newTuning);
+                readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
+                newTuning);
     }
 
     private static void requirePort(String flag, int port) {

@@ -37,7 +37,7 @@ class RateLimitIntegrationTest {
             }
             store.commit();
         }
-        try (TestServer server = TestServer.start(dir); TestMeter meters = new TestMeter(server)) {
+        try (TestServer server = TestServer.start(dir, "--max-rate", "50"); TestMeter meters = new TestMeter(server)) {
             var metrics = server.server.metrics();
             Thread flooder = new Thread(() -> { // meter 1: 2,000 datagrams in about a second
                 long start = System.nanoTime();

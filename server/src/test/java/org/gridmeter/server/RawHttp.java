@@ -23,7 +23,15 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(InetSocketAddress address) throws IOException {
+        this(address, null);
+    }
+
+    /** A connection from {@code local} (e.g. 127.0.0.2: another client address on loopback), or any if {@code null}. */
+    RawHttp(InetSocketAddress address, String local) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(address, 5000);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();

@@ -69,6 +69,7 @@ class ServerCommandTest {
                 Map.entry("GRIDMETER_READ_AUTH", "true"), Map.entry("GRIDMETER_MAX_RATE", "9"),
                 Map.entry("GRIDMETER_STORE", "sqlite"), Map.entry("GRIDMETER_RETENTION", "30d"),
                 Map.entry("GRIDMETER_MAX_CONNECTIONS", "3"), Map.entry("GRIDMETER_IDLE_TIMEOUT", "5s"),
+                Map.entry("GRIDMETER_HTTP_RATE", "300"), Map.entry("GRIDMETER_MAX_STREAMS_PER_CLIENT", "4"),
                 Map.entry("GRIDMETER_CHECKPOINT_INTERVAL", "3s"));
 
         ServerConfig config = parse(env).config();
@@ -76,7 +77,7 @@ class ServerCommandTest {
         assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 1, 2, Path.of("/tmp/x"), ZoneId.of("America/Bahia"),
                 31, false, Duration.ofSeconds(30), 5, Duration.ofSeconds(1), Duration.ofHours(2),
                 new BigDecimal("10.5"), new BigDecimal("2"), new BigDecimal("7"), Duration.ofSeconds(10),
-                "0123456789abcdef", true, 9, "sqlite", Duration.ofDays(30), 3, Duration.ofSeconds(5),
+                "0123456789abcdef", true, 9, "sqlite", Duration.ofDays(30), 3, Duration.ofSeconds(5), 300, 4,
                 ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(3))));
     }
 

@@ -42,12 +42,14 @@ public final class HttpApiServer implements AutoCloseable {
     private Channel channel;
 
     public HttpApiServer(Transport transport, Router router, AdminAuth auth, Executor blocking, ServerMetrics metrics,
-            int maxConnections, Duration idleTimeout) {
+            int maxConnections, Duration idleTimeout, int httpRate, int maxStreamsPerClient,
+            java.util.function.LongSupplier nanoTime) {
         this.transport = transport;
         this.boss = transport.group(1, "gridmeter-http-accept");
         this.workers = transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()), "gridmeter-http");
         this.guard = new ConnectionGuard(maxConnections);
-        this.router = new RouterHandler(router, auth, blocking, metrics);
+        this.router = new RouterHandler(router, auth, blocking, metrics,
+                new ClientLimits(httpRate, maxStreamsPerClient, nanoTime));
         this.idleTimeout = idleTimeout;
         metrics.gauge("gridmeter.http.connections.open", "Open HTTP connections", guard::open);
     }

@@ -36,8 +36,10 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminAuth auth;
     private final Executor blocking;
     private final ServerMetrics metrics;
+    private final ClientLimits limits;
 
-    RouterHandler(Router router, AdminAuth auth, Executor blocking, ServerMetrics metrics) {
+    RouterHandler(Router router, AdminAuth auth, Executor blocking, ServerMetrics metrics, ClientLimits limits) {
+        this.limits = limits;
         this.router = router;
         this.auth = auth;
         this.blocking = blocking;
@@ -111,6 +113,15 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(http);
         String method = http.method().name();
+        long retryAfter = limits.retryAfterSeconds(ctx.channel().remoteAddress());
+        if (retryAfter > 0) {
+            finish(ctx, "(limited)", method, ErrorBody.response(429, "muitas_requisicoes",
+                    "Requisições demais deste endereço (mais de --http-rate por segundo); tente de novo em "
+                            + retryAfter + " s.",
+                    "Too many requests from this address (over --http-rate a second); retry in " + retryAfter + " s.",
+                    language).withHeader("Retry-After", Long.toString(retryAfter)), keepAlive, started, language);
+            return;
+        }
         Request request;
         try {
             QueryStringDecoder uri = new QueryStringDecoder(http.uri(), StandardCharsets.UTF_8);
@@ -191,7 +202,15 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void finish(ChannelHandlerContext ctx, String route, String method, Response answer, boolean keepAlive,
             long started, Language language) {
         Response response = answer.withHeader("Content-Language", language.tag()).withHeader("Vary", "Accept-Language");
+        if (response.stream() != null && !limits.openStream(ctx.channel().remoteAddress())) {
+            response = ErrorBody.response(429, "muitos_fluxos", "Fluxos de eventos demais abertos deste endereço (no "
+                    + "máximo " + limits.maxStreams() + ", --max-streams-per-client); feche um antes de abrir outro.",
+                    "Too many event streams open from this address (at most " + limits.maxStreams()
+                            + ", --max-streams-per-client); close one first.", language)
+                    .withHeader("Retry-After", "5").withHeader("Content-Language", language.tag());
+        }
         if (response.stream() != null) {
+            ctx.channel().closeFuture().addListener(f -> limits.closeStream(ctx.channel().remoteAddress()));
             ResponseWriter.stream(ctx, response);
         } else {
             ResponseWriter.write(ctx, response, keepAlive);

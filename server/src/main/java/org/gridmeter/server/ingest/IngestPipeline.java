@@ -42,7 +42,8 @@ public final class IngestPipeline {
     private final long maxFutureSkewMillis;
     private final WarnLimiter warnings;
     private final DatagramLog recent;
-    private final MeterRateLimit rateLimit;
+    /** {@code --max-rate}: so one meter flooding cannot take the writer from the others. */
+    private final org.gridmeter.server.net.RateLimit<Long> rateLimit;
 
     /**
      * @param maxRate  datagrams a second accepted from one meter ({@code --max-rate})
@@ -53,7 +54,7 @@ public final class IngestPipeline {
             BatchSink writer, ServerMetrics metrics, Clock clock, java.util.function.LongSupplier nanoTime,
             DatagramLog recent) {
         this.recent = recent;
-        this.rateLimit = new MeterRateLimit(maxRate, nanoTime);
+        this.rateLimit = new org.gridmeter.server.net.RateLimit<>(maxRate, nanoTime);
         this.decoder = new DatagramDecoder(users, legacyEnabled);
         this.users = users;
         this.writer = writer;

@@ -122,7 +122,16 @@ public final class ServerMetrics {
     }
 
     /** Records one HTTP request: route pattern (not the raw path, to bound the series), method, status. */
-    public void httpRequest(String route, String method, int status, long nanos) {
+    /** The methods counted by name; anything else a client invents is {@code other}, so labels stay few. */
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+            "PATCH", "OPTIONS");
+
+    /**
+     * One HTTP request: {@code route} is the route's own path or one of a fixed few placeholders
+     * ({@code (none)}, {@code (malformed)}, {@code (limited)}), never the path a client sent.
+     */
+    public void httpRequest(String route, String requestMethod, int status, long nanos) {
+        String method = METHODS.contains(requestMethod) ? requestMethod : "other";
         // a cached timer per series: building one through the registry costs more than the request itself
         Timer timer = httpTimers.computeIfAbsent(route + ' ' + method + ' ' + status, k ->
                 Timer.builder("gridmeter.http.requests").description("HTTP requests by route, method and status")

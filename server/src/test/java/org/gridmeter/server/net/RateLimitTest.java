@@ -1,14 +1,22 @@
-package org.gridmeter.server.ingest;
+package org.gridmeter.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code --max-rate}: a burst of one second's worth, then the rate, per meter. */
-class MeterRateLimitTest {
+/** {@code --max-rate} and {@code --http-rate}: a burst of one second's worth, then the rate, per key. */
+class RateLimitTest {
 
     private long now = 1_000_000_000_000L;
-    private final MeterRateLimit limit = new MeterRateLimit(50, () -> now);
+    private final RateLimit<Long> limit = new RateLimit<>(50, () -> now);
+
+    @Test
+    void saysHowLongUntilTheNextToken() {
+        assertThat(allowed(9, 50)).isEqualTo(50);
+        assertThat(limit.take(9L)).isEqualTo(20_000_000L); // one token every 20 ms
+        now += 15_000_000L;
+        assertThat(limit.take(9L)).isEqualTo(5_000_000L);
+    }
 
     private int allowed(long meter, int datagrams) {
         int n = 0;
@@ -36,7 +44,7 @@ class MeterRateLimitTest {
     @Test
     void aMeterAtItsRateIsNeverRefused() {
         for (int i = 0; i < 10_000; i++) {
-            assertThat(limit.allow(3)).isTrue();
+            assertThat(limit.allow(3L)).isTrue();
             now += 20_000_000L; // 50 a second exactly
         }
     }
