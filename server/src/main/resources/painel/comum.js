@@ -35,15 +35,43 @@ const GM = (() => {
     if (e) e.textContent = valor;
   }
 
+  // With --read-auth the server asks for a token: the page asks the person once and keeps it for this
+  // tab only (sessionStorage), sent as Authorization, or as &token= on event streams (EventSource has no headers).
+  const CHAVE_TOKEN = "gridmeter-token";
+  const token = () => sessionStorage.getItem(CHAVE_TOKEN);
+
+  function pedirToken() {
+    const form = $("form-token");
+    if (!form || !form.hidden) return;
+    form.hidden = false;
+    $("token").focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = $("form-token");
+    if (form) {
+      form.addEventListener("submit", (ev) => {
+        ev.preventDefault();
+        sessionStorage.setItem(CHAVE_TOKEN, $("token").value.trim());
+        location.reload();
+      });
+    }
+  });
+
   /** GET a JSON route; a failure throws an Error whose message is the server's own mensagem. */
   async function json(url) {
     let r;
+    const headers = { Accept: "application/json", "Accept-Language": "pt-BR" };
+    if (token()) headers.Authorization = "Bearer " + token();
     try {
-      r = await fetch(url, { headers: { Accept: "application/json", "Accept-Language": "pt-BR" }, cache: "no-store" });
+      r = await fetch(url, { headers, cache: "no-store" });
     } catch (e) {
       throw new Error("Sem conexão com o servidor (" + url + "): ele está rodando?");
     }
     const body = await r.json().catch(() => null);
+    if (r.status === 401 || r.status === 403) {
+      pedirToken();
+    }
     if (!r.ok) {
       throw new Error(body && body.mensagem ? body.mensagem : "O servidor respondeu " + r.status + " a " + url + ".");
     }
@@ -63,7 +91,9 @@ const GM = (() => {
   function stream(url, handlers, onOpen) {
     let source = null;
     function abrir() {
-      source = new EventSource(url + (url.includes("?") ? "&" : "?") + "idioma=pt-BR"); // the page is in Portuguese
+      const extra = "idioma=pt-BR" + (token() ? "&token=" + encodeURIComponent(token()) : ""); // the page is in Portuguese
+      const endereco = url + (url.includes("?") ? "&" : "?") + extra;
+      source = new EventSource(endereco);
       source.onopen = () => {
         estado("ao vivo", "vivo");
         if (onOpen) onOpen();
@@ -71,7 +101,17 @@ const GM = (() => {
       source.onerror = () => {
         estado("reconectando…", "caido");
         if (source.readyState === EventSource.CLOSED) {
-          setTimeout(abrir, 2000);
+          // refused, not dropped: ask why (the stream's status) before trying again
+          fetch(endereco, { cache: "no-store" }).then((r) => {
+            if (r.status === 401 || r.status === 403) {
+              estado("precisa de token", "caido");
+              pedirToken();
+              r.json().then((b) => erro(b && b.mensagem), () => {});
+            } else {
+              if (r.body) r.body.cancel();
+              setTimeout(abrir, 2000);
+            }
+          }, () => setTimeout(abrir, 2000));
         }
       };
       for (const [tipo, fn] of Object.entries(handlers)) {

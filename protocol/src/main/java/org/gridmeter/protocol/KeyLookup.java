@@ -12,4 +12,12 @@ public interface KeyLookup {
 
     /** The meter's key, or {@code null} if it has none. The caller must not modify the array. */
     byte[] keyFor(long meterId);
+
+    /**
+     * The key the meter had before its current one, while it is still accepted (a key being changed:
+     * the meter is switched a little later), or {@code null}. The caller must not modify the array.
+     */
+    default byte[] previousKeyFor(long meterId) {
+        return null;
+    }
 }

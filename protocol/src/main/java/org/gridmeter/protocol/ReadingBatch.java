@@ -9,8 +9,16 @@ import java.util.List;
  * @param readings    in the order they were sent
  * @param integrity   how the datagram was (or is to be) protected
  * @param ackRequested whether the meter asked for an ACK
+ * @param previousKey  whether its HMAC tag was made with the meter's previous key, still accepted while
+ *                     the key is being changed (the ACK is then signed with that key too)
  */
-public record ReadingBatch(long meterId, List<Reading> readings, Integrity integrity, boolean ackRequested) {
+public record ReadingBatch(long meterId, List<Reading> readings, Integrity integrity, boolean ackRequested,
+        boolean previousKey) {
+
+    /** A batch not authenticated with a previous key. */
+    public ReadingBatch(long meterId, List<Reading> readings, Integrity integrity, boolean ackRequested) {
+        this(meterId, readings, integrity, ackRequested, false);
+    }
 
     public ReadingBatch {
         MeterIds.check(meterId);

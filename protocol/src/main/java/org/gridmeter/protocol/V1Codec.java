@@ -88,7 +88,14 @@ public final class V1Codec {
                     + ", count >= 1)");
         }
         long meterId = Integer.toUnsignedLong(buf.getInt(base + OFFSET_METER_ID));
+        boolean previousKey = false;
         DecodeResult<ReadingBatch> integrity = checkTrailer(buf, flags, meterId, keys::keyFor);
+        if (integrity != null && integrity instanceof DecodeResult.Rejected<ReadingBatch> r
+                && r.reason() == RejectReason.BAD_TAG && keys.previousKeyFor(meterId) != null) {
+            // a key being changed: the meter may still sign with the one before, for a while
+            previousKey = checkTrailer(buf, flags, meterId, keys::previousKeyFor) == null;
+            integrity = previousKey ? null : integrity;
+        }
         if (integrity != null) {
             return integrity;
         }
@@ -121,7 +128,8 @@ public final class V1Codec {
             readings.add(new Reading(sequence, timestamp, energy, power, exported));
         }
         Integrity integrityKind = (flags & FLAG_AUTH) != 0 ? Integrity.HMAC : Integrity.CRC32C;
-        return DecodeResult.ok(new ReadingBatch(meterId, readings, integrityKind, (flags & FLAG_ACK_REQUEST) != 0));
+        return DecodeResult.ok(new ReadingBatch(meterId, readings, integrityKind, (flags & FLAG_ACK_REQUEST) != 0,
+                previousKey));
     }
 
     /**

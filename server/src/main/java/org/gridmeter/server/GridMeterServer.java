@@ -18,6 +18,7 @@ import org.gridmeter.server.events.EventBus;
 import org.gridmeter.server.usage.ConsumptionListeners;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.http.AdminAuth;
+import org.gridmeter.server.http.ReadAuth;
 import org.gridmeter.server.http.HttpApiServer;
 import org.gridmeter.server.ingest.DatagramLog;
 import org.gridmeter.server.ingest.IngestPipeline;
@@ -75,7 +76,7 @@ public final class GridMeterServer implements AutoCloseable {
             throw new StartupException("the database in " + dataDir.toAbsolutePath().normalize() + " cannot be opened: "
                     + e.getMessage(), e);
         }
-        UserDirectory users = new UserDirectory(store.loadUsers());
+        UserDirectory users = new UserDirectory(store.loadUsers(), clock);
         LiveMeters meters = new LiveMeters();
         TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
         biller = new Biller(new BillingCalendar(config.zone(), config.closingDay()), tariffs, store.billing(), clock,
@@ -108,8 +109,11 @@ public final class GridMeterServer implements AutoCloseable {
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
                 biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
                 clock, datagrams, config.legacyDatagrams(), () -> kernelDrops == null ? 0 : kernelDrops.count(),
-                nanoTime, networks)),
-                new AdminAuth(adminToken), blocking, metrics, config.maxConnections(), config.idleTimeout(), config.httpRate(),
+                nanoTime, networks, config.keyGrace())),
+                new ReadAuth(new AdminAuth(adminToken), config.readAuth(), id -> {
+                    org.gridmeter.server.users.User user = users.get(id);
+                    return user == null ? null : user.readTokenSha256();
+                }), blocking, metrics, config.maxConnections(), config.idleTimeout(), config.httpRate(),
                 config.maxStreamsPerClient(), nanoTime);
         writer.retention(config.retention());
         writer.start();

@@ -100,7 +100,8 @@ final class ServerCommand implements Callable<ServerConfig> {
     String adminToken;
 
     @Option(names = "--read-auth", defaultValue = "false", arity = "0..1", paramLabel = "BOOL",
-            description = "Require a token on reading routes too. Env GRIDMETER_READ_AUTH. Default ${DEFAULT-VALUE}.")
+            description = "Reading needs a token too: each user's routes that user's token_leitura (or the admin "
+                    + "token), fleet-wide routes the admin token. Env GRIDMETER_READ_AUTH. Default ${DEFAULT-VALUE}.")
     boolean readAuth;
 
     @Option(names = "--max-rate", defaultValue = "50", paramLabel = "PER_SECOND",
@@ -135,6 +136,11 @@ final class ServerCommand implements Callable<ServerConfig> {
                     + "Env GRIDMETER_MAX_STREAMS_PER_CLIENT. Default ${DEFAULT-VALUE}.")
     int maxStreamsPerClient;
 
+    @Option(names = "--key-grace", defaultValue = "10m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a meter's old key is still accepted after PUT /usuario/chave/ gives it a new one. "
+                    + "Env GRIDMETER_KEY_GRACE. Default ${DEFAULT-VALUE}.")
+    Duration keyGrace;
+
     @Option(names = "--checkpoint-interval", defaultValue = "2s", paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How often every changed meter state is saved; after a crash the readings logged since "
@@ -147,7 +153,7 @@ final class ServerCommand implements Callable<ServerConfig> {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
                 readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
-                ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
+                keyGrace, ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
     }
 
     static final class DurationConverter implements ITypeConverter<Duration> {

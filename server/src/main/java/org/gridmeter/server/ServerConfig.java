@@ -40,6 +40,7 @@ public record ServerConfig(
         Duration idleTimeout,
         int httpRate,
         int maxStreamsPerClient,
+        Duration keyGrace,
         Tuning tuning) {
 
     /**
@@ -92,6 +93,9 @@ public record ServerConfig(
         if (orphanLimit < 0) {
             throw new IllegalArgumentException("--orphan-limit: " + orphanLimit + " (expected: 0 or more meters, e.g. --orphan-limit 10000)");
         }
+        if (keyGrace == null || keyGrace.isNegative()) {
+            throw new IllegalArgumentException("--key-grace: " + keyGrace + " (expected: 0 or more, e.g. --key-grace 10m)");
+        }
         if (httpRate < 1) {
             throw new IllegalArgumentException("--http-rate: " + httpRate
                     + " (expected: at least 1 request/s, e.g. --http-rate 2000)");
@@ -129,7 +133,7 @@ public record ServerConfig(
                 + (adminToken == null ? "generated" : "(set)") + ", readAuth=" + readAuth + ", maxRate=" + maxRate
                 + ", store=" + store + ", retention=" + retention + ", maxConnections=" + maxConnections
                 + ", idleTimeout=" + idleTimeout + ", httpRate=" + httpRate + ", maxStreamsPerClient="
-                + maxStreamsPerClient + ", tuning=" + tuning + "]";
+                + maxStreamsPerClient + ", keyGrace=" + keyGrace + ", tuning=" + tuning + "]";
     }
 
     /** The documented defaults, with the given data directory; ports as given (0 picks free ones). */
@@ -137,21 +141,22 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", udpPort, httpPort, dataDir, ZoneId.systemDefault(), 10, true,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofHours(24),
                 BigDecimal.valueOf(150), BigDecimal.valueOf(5), BigDecimal.valueOf(100), Duration.ofMinutes(1),
-                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Tuning.DEFAULTS);
+                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Duration.ofMinutes(10), Tuning.DEFAULTS);
     }
 
     /** This configuration with another store setting. */
     public ServerConfig withStore(String newStore) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, tuning);
+                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, keyGrace,
+                tuning);
     }
 
     /** This configuration with another tuning. */
     public ServerConfig withTuning(Tuning newTuning) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
+                readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, keyGrace,
                 newTuning);
     }
 

@@ -222,6 +222,36 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void underReadAuthThePagesAskForATokenAndWorkWithIt() throws Exception {
+        server = TestServer.start(dir, "--read-auth");
+        String body = "{\"id\": 1, \"nome\": \"Ana\", \"endereco\": \"Rua 1\"}";
+        String anaToken = TestServer.json(server.post("/usuario/cadastro/", body, TestServer.TOKEN))
+                .get("token_leitura").asText();
+        server.send(1, at(0, 30, 1_000_000, 900));
+        server.awaitHandled(1);
+
+        browser.get(server.uri("/").toString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> (Boolean) js("return !document.getElementById('form-token').hidden"));
+        assertThat(text("#erro")).contains("token de administrador");
+        consoleErrors(); // the refusals before the token are expected
+        browser.findElement(By.id("token")).sendKeys(TestServer.TOKEN);
+        browser.findElement(By.cssSelector("#form-token button")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(js("return document.body.dataset.pronto")));
+        assertThat(row(1)).contains("Ana").contains("1 kWh");
+        assertThat(js("return document.getElementById('form-token').hidden")).isEqualTo(true);
+        assertThat(consoleErrors()).isEmpty();
+
+        js("sessionStorage.clear()"); // a user with their own token sees their own page
+        browser.get(server.uri("/painel/usuario/?id=1").toString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> (Boolean) js("return !document.getElementById('form-token').hidden"));
+        browser.findElement(By.id("token")).sendKeys(anaToken);
+        browser.findElement(By.cssSelector("#form-token button")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(js("return document.body.dataset.pronto")));
+        assertThat(text("#u-nome")).isEqualTo("Ana");
+        await().atMost(Duration.ofSeconds(5)).until(() -> text("#estado").equals("ao vivo"));
+    }
+
+    @Test
     void aRejectedDatagramShowsWithItsReason() throws Exception {
         server = TestServer.start(dir);
         server.register(7);

@@ -70,6 +70,7 @@ class ServerCommandTest {
                 Map.entry("GRIDMETER_STORE", "sqlite"), Map.entry("GRIDMETER_RETENTION", "30d"),
                 Map.entry("GRIDMETER_MAX_CONNECTIONS", "3"), Map.entry("GRIDMETER_IDLE_TIMEOUT", "5s"),
                 Map.entry("GRIDMETER_HTTP_RATE", "300"), Map.entry("GRIDMETER_MAX_STREAMS_PER_CLIENT", "4"),
+                Map.entry("GRIDMETER_KEY_GRACE", "90s"),
                 Map.entry("GRIDMETER_CHECKPOINT_INTERVAL", "3s"));
 
         ServerConfig config = parse(env).config();
@@ -78,7 +79,7 @@ class ServerCommandTest {
                 31, false, Duration.ofSeconds(30), 5, Duration.ofSeconds(1), Duration.ofHours(2),
                 new BigDecimal("10.5"), new BigDecimal("2"), new BigDecimal("7"), Duration.ofSeconds(10),
                 "0123456789abcdef", true, 9, "sqlite", Duration.ofDays(30), 3, Duration.ofSeconds(5), 300, 4,
-                ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(3))));
+                Duration.ofSeconds(90), ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(3))));
     }
 
     @Test

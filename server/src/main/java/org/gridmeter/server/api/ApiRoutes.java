@@ -31,14 +31,14 @@ public final class ApiRoutes {
             Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
             IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock,
             DatagramLog datagrams, boolean legacyDatagrams, LongSupplier kernelDrops, LongSupplier nanoTime,
-            MeterNetworks networks) {
+            MeterNetworks networks, Duration keyGrace) {
     }
 
     public static Router build(Dependencies d) {
         TimeFormat time = new TimeFormat(d.biller().calendar().zone());
         Views views = new Views(time, d.meters(), d.alerts(), d.clock(), d.offlineAfter());
         FaturaApi fatura = new FaturaApi(d.users(), d.queries(), d.biller(), time);
-        UsuarioApi usuario = new UsuarioApi(d.users(), d.commands(), views, fatura, d.clock());
+        UsuarioApi usuario = new UsuarioApi(d.users(), d.commands(), views, fatura, d.clock(), d.keyGrace());
         ConsumoApi consumo = new ConsumoApi(d.users(), d.queries(), views);
         SerieApi serie = new SerieApi(d.users(), d.meters(), new Periods(d.queries(), d.clock(), d.retention()), time,
                 d.clock());
@@ -52,27 +52,29 @@ public final class ApiRoutes {
         PainelApi painel = new PainelApi(d.users(), d.meters(), d.networks(), views);
         SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
         return new PainelAssets().routes(Router.builder())
-                .get("/usuario", usuario::get)
+                .get("/usuario", Access.USER, usuario::get)
                 .add(new Route("POST", "/usuario/cadastro", Access.ADMIN, true, usuario::register))
+                .add(new Route("POST", "/usuario/token", Access.ADMIN, true, usuario::newReadToken))
+                .add(new Route("PUT", "/usuario/chave", Access.ADMIN, true, usuario::newMeterKey))
                 .add(new Route("DELETE", "/usuario/delete", Access.ADMIN, true, usuario::delete))
-                .getBlocking("/usuario/consumo", consumo::page)
-                .getBlocking("/usuario/consumo/data", consumo::day)
-                .getBlocking("/usuario/consumo/horario", consumo::hour)
-                .getBlocking("/usuario/consumo/intervalo", serie::intervalo)
-                .getBlocking("/usuario/consumo/periodo", serie::periodo)
-                .getBlocking("/usuario/fatura", fatura::get)
-                .getBlocking("/usuario/alerta/excesso", alerta::excesso)
-                .getBlocking("/usuario/alerta/variacao", alerta::variacao)
-                .getBlocking("/usuario/alertas", alerta::all)
-                .get("/usuario/rede", rede::get)
-                .get("/usuario/tempo-real", tempoReal::stream)
-                .get("/tempo-real/resumo", resumo::stream)
+                .getBlocking("/usuario/consumo", Access.USER, consumo::page)
+                .getBlocking("/usuario/consumo/data", Access.USER, consumo::day)
+                .getBlocking("/usuario/consumo/horario", Access.USER, consumo::hour)
+                .getBlocking("/usuario/consumo/intervalo", Access.USER, serie::intervalo)
+                .getBlocking("/usuario/consumo/periodo", Access.USER, serie::periodo)
+                .getBlocking("/usuario/fatura", Access.USER, fatura::get)
+                .getBlocking("/usuario/alerta/excesso", Access.USER, alerta::excesso)
+                .getBlocking("/usuario/alerta/variacao", Access.USER, alerta::variacao)
+                .getBlocking("/usuario/alertas", Access.USER, alerta::all)
+                .get("/usuario/rede", Access.USER, rede::get)
+                .get("/usuario/tempo-real", Access.USER, tempoReal::stream)
+                .get("/tempo-real/resumo", Access.FLEET, resumo::stream)
                 .get("/tarifa", tarifa::get)
                 .add(new Route("PUT", "/tarifa", Access.ADMIN, true, tarifa::put))
                 .get("/saude", saude::health)
-                .getBlocking("/painel/medidores", painel::medidores) // sorts the whole fleet: not on the event loop
-                .getBlocking("/debug/datagramas", debug::datagrams) // decodes 200 datagrams: not on the event loop
-                .getBlocking("/metrics", saude::metrics) // reads /proc (kernel drops): not on the event loop
+                .getBlocking("/painel/medidores", Access.FLEET, painel::medidores) // sorts the fleet: off the event loop
+                .getBlocking("/debug/datagramas", Access.FLEET, debug::datagrams) // decodes 200 datagrams: off the loop
+                .getBlocking("/metrics", Access.FLEET, saude::metrics) // reads /proc (kernel drops): off the event loop
                 .build();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.gridmeter.server.http.ApiException;
+import org.gridmeter.server.http.ReadAuth;
 import org.gridmeter.server.http.Request;
 import org.gridmeter.server.http.Response;
 import org.gridmeter.server.users.DeletedUser;
@@ -29,7 +30,12 @@ final class UsuarioApi {
     private final FaturaApi invoices;
     private final Clock clock;
 
-    UsuarioApi(UserDirectory users, UserCommands commands, Views views, FaturaApi invoices, Clock clock) {
+    private final java.time.Duration keyGrace;
+
+    /** @param keyGrace how long a replaced meter key is still accepted ({@code --key-grace}) */
+    UsuarioApi(UserDirectory users, UserCommands commands, Views views, FaturaApi invoices, Clock clock,
+            java.time.Duration keyGrace) {
+        this.keyGrace = keyGrace;
         this.users = users;
         this.commands = commands;
         this.views = views;
@@ -63,7 +69,8 @@ final class UsuarioApi {
         String nome = text(body, "nome");
         String endereco = text(body, "endereco");
         String key = meterKey(body.get("chave_medidor"));
-        User user = new User(idNode.asLong(), nome, endereco, clock.millis(), key);
+        String readToken = newToken();
+        User user = new User(idNode.asLong(), nome, endereco, clock.millis(), key, ReadAuth.sha256(readToken));
         try {
             commands.register(user).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -78,7 +85,58 @@ final class UsuarioApi {
         if (key != null) {
             created.put("chave_medidor", key); // shown once: the meter needs it to sign its datagrams
         }
+        created.put("token_leitura", readToken); // shown once: only its hash is kept
         return Json.response(201, created).withHeader("Location", "/usuario/?id=" + user.id());
+    }
+
+    /**
+     * {@code POST /usuario/token/?id=}: a new read token for the user, shown once; the old one stops
+     * working. 404 if unknown.
+     */
+    Response newReadToken(Request request) throws Exception {
+        long id = Params.id(request);
+        existing(users, id);
+        String token = newToken();
+        if (commands.replaceReadToken(id, ReadAuth.sha256(token)).get(30, TimeUnit.SECONDS) == null) {
+            throw unknownUser(id);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("token_leitura", token);
+        return Json.ok(body);
+    }
+
+    /**
+     * {@code PUT /usuario/chave/?id=} with {@code {"chave_medidor": "<hex>"|"gerar"}}: the meter's new
+     * key, shown once; the old one is still accepted for {@code --key-grace} so the meter can be
+     * switched. 404 if unknown.
+     */
+    Response newMeterKey(Request request) throws Exception {
+        long id = Params.id(request);
+        existing(users, id);
+        JsonNode body = Json.object(request.body());
+        if (body.get("chave_medidor") == null || body.get("chave_medidor").isNull()) {
+            throw missing("chave_medidor");
+        }
+        String key = meterKey(body.get("chave_medidor"));
+        long until = clock.millis() + keyGrace.toMillis();
+        User updated = commands.replaceMeterKey(id, key, until).get(30, TimeUnit.SECONDS);
+        if (updated == null) {
+            throw unknownUser(id);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", id);
+        answer.put("chave_medidor", key); // shown once: the meter needs it to sign its datagrams
+        answer.put("chave_anterior_aceita_ate", updated.previousKey() == null ? null
+                : views.time().timestamp(updated.previousKey().untilMillis()));
+        return Json.ok(answer);
+    }
+
+    /** A new read token: 32 random bytes, URL-safe. */
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** {@code DELETE /usuario/delete?id=}: 200 with what was deleted; 404 if unknown. */

@@ -41,7 +41,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final Duration idleTimeout;
     private Channel channel;
 
-    public HttpApiServer(Transport transport, Router router, AdminAuth auth, Executor blocking, ServerMetrics metrics,
+    public HttpApiServer(Transport transport, Router router, ReadAuth auth, Executor blocking, ServerMetrics metrics,
             int maxConnections, Duration idleTimeout, int httpRate, int maxStreamsPerClient,
             java.util.function.LongSupplier nanoTime) {
         this.transport = transport;

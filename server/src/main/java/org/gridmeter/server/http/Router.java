@@ -12,8 +12,12 @@ import java.util.TreeSet;
  */
 public final class Router {
 
-    /** Who may call a route. */
-    public enum Access { OPEN, ADMIN }
+    /**
+     * Who may call a route: anyone; under {@code --read-auth}, the user of {@code ?id=} (its read token)
+     * or the admin, and without {@code ?id=} the admin only; under {@code --read-auth}, the admin only
+     * (fleet-wide reads); always the admin only (changes).
+     */
+    public enum Access { OPEN, USER, FLEET, ADMIN }
 
     /** Answers one route. May throw {@link ApiException} for a request it refuses. */
     @FunctionalInterface
@@ -73,11 +77,15 @@ public final class Router {
         private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
 
         public Builder get(String path, Handler handler) {
-            return add(new Route("GET", path, Access.OPEN, false, handler));
+            return get(path, Access.OPEN, handler);
         }
 
-        public Builder getBlocking(String path, Handler handler) {
-            return add(new Route("GET", path, Access.OPEN, true, handler));
+        public Builder get(String path, Access access, Handler handler) {
+            return add(new Route("GET", path, access, false, handler));
+        }
+
+        public Builder getBlocking(String path, Access access, Handler handler) {
+            return add(new Route("GET", path, access, true, handler));
         }
 
         public Builder add(Route route) {

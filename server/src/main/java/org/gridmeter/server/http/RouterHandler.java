@@ -33,12 +33,12 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RouterHandler.class);
 
     private final Router router;
-    private final AdminAuth auth;
+    private final ReadAuth auth;
     private final Executor blocking;
     private final ServerMetrics metrics;
     private final ClientLimits limits;
 
-    RouterHandler(Router router, AdminAuth auth, Executor blocking, ServerMetrics metrics, ClientLimits limits) {
+    RouterHandler(Router router, ReadAuth auth, Executor blocking, ServerMetrics metrics, ClientLimits limits) {
         this.limits = limits;
         this.router = router;
         this.auth = auth;
@@ -158,8 +158,7 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     .withHeader("Allow", allow), keepAlive, started, language);
         } else {
             Router.Route route = ((Router.Match.Found) match).route();
-            Response denied = route.access() == Router.Access.ADMIN
-                    ? auth.check(request.authorization(), language) : null;
+            Response denied = auth.check(route.access(), request);
             if (denied != null) {
                 finish(ctx, route.path(), method, denied, keepAlive, started, language);
             } else if (!route.blocking()) {

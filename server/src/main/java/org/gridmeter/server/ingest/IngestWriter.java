@@ -232,6 +232,35 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     }
 
     @Override
+    public CompletableFuture<User> replaceMeterKey(long id, String keyHex, long previousUntilMillis) {
+        return submit(() -> {
+            User current = users.get(id);
+            if (current == null) {
+                return null;
+            }
+            User updated = current.withMeterKey(keyHex, previousUntilMillis);
+            return store.updateMeterKey(updated) ? updated : null;
+        }, updated -> {
+            if (updated != null) {
+                users.put(updated);
+                log.info("event=meter_key_replaced id={} previous_accepted_until_ms={}", id, // never the keys
+                        updated.previousKey() == null ? 0 : updated.previousKey().untilMillis());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<User> replaceReadToken(long id, String sha256) {
+        return submit(() -> store.updateReadToken(id, sha256) ? users.get(id).withReadToken(sha256) : null,
+                updated -> {
+                    if (updated != null) {
+                        users.put(updated);
+                        log.info("event=read_token_replaced id={}", id); // never the token or its hash
+                    }
+                });
+    }
+
+    @Override
     public CompletableFuture<DeletedUser> delete(long id) {
         return submit(() -> {
             DeletedUser deleted = store.deleteUser(id);
@@ -430,7 +459,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         if (stored.isEmpty() && refusals.isEmpty()) {
             return null;
         }
-        byte[] key = batch.integrity() == Integrity.HMAC ? users.keyFor(batch.meterId()) : null;
+        byte[] key = batch.integrity() != Integrity.HMAC ? null
+                : batch.previousKey() ? users.previousKeyFor(batch.meterId()) : users.keyFor(batch.meterId());
         return new PendingReply(stored.isEmpty() ? null : new Ack(batch.meterId(), stored), refusals, key, to);
     }
 

@@ -185,6 +185,14 @@ final class Migrations {
                 WHEN 'ciclo_acima_da_media' THEN 'ciclo_vs_media:' || trim(substr(window, instr(window, 'mean of ') + 8, 2))
                 WHEN 'ciclo_acima_do_anterior' THEN 'ciclo_vs_anterior' WHEN 'potencia_5min_vs_hora' THEN '5min_vs_hora'
                 ELSE 'sem_sinal' END;
+            """,
+            // 10: each user's read token (--read-auth), kept only as its SHA-256 in hex (null for users registered
+            // before: they get one from POST /usuario/token/), and a replaced meter key, accepted until a time so the
+            // meter can be switched (PUT /usuario/chave/, --key-grace).
+            """
+            ALTER TABLE users ADD COLUMN read_token_sha256 TEXT;
+            ALTER TABLE users ADD COLUMN previous_meter_key_hex TEXT;
+            ALTER TABLE users ADD COLUMN previous_key_until_ms INTEGER NOT NULL DEFAULT 0;
             """);
 
     private Migrations() {

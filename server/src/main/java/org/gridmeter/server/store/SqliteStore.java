@@ -120,7 +120,28 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk,
             java.util.function.LongSupplier nanoTime) throws IOException, SQLException {
         Files.createDirectories(dataDir);
-        return new SqliteStore(dataDir.resolve(FILE_NAME), mergeAfter.toNanos(), mergeChunk, nanoTime);
+        Path file = dataDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            createOwnerOnly(file); // it holds the meters' keys: SQLite gives its WAL and shared-memory files the same mode
+        }
+        SqliteStore store = new SqliteStore(file, mergeAfter.toNanos(), mergeChunk, nanoTime);
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            ownerOnly(dataDir.resolve(FILE_NAME + suffix)); // also a database made before the files were 0600
+        }
+        return store;
+    }
+
+    private static void createOwnerOnly(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        if (Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     static Connection connect(Path file, boolean readOnly) throws SQLException {
@@ -411,18 +432,49 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     public List<User> loadUsers() throws SQLException {
         List<User> users = new ArrayList<>();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT id, nome, endereco, created_ms, meter_key_hex FROM users ORDER BY id")) {
+                "SELECT " + USER_COLUMNS + " FROM users ORDER BY id")) {
             while (rs.next()) {
-                users.add(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+                users.add(user(rs));
             }
         }
         return users;
     }
 
+    private static final String USER_COLUMNS = "id, nome, endereco, created_ms, meter_key_hex, read_token_sha256, "
+            + "previous_meter_key_hex, previous_key_until_ms";
+
+    private static User user(ResultSet rs) throws SQLException {
+        String previous = rs.getString(7);
+        return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                rs.getString(6), previous == null ? null : new User.PreviousKey(previous, rs.getLong(8)));
+    }
+
+    /** Sets the user's meter key and the one it replaces (with the time it is accepted until). In the current transaction. */
+    public boolean updateMeterKey(User user) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET meter_key_hex = ?, "
+                + "previous_meter_key_hex = ?, previous_key_until_ms = ? WHERE id = ?")) {
+            ps.setString(1, user.meterKeyHex());
+            ps.setString(2, user.previousKey() == null ? null : user.previousKey().keyHex());
+            ps.setLong(3, user.previousKey() == null ? 0 : user.previousKey().untilMillis());
+            ps.setLong(4, user.id());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Replaces the user's read token hash; {@code false} if there is no such user. In the current transaction. */
+    public boolean updateReadToken(long id, String sha256) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET read_token_sha256 = ? WHERE id = ?")) {
+            ps.setString(1, sha256);
+            ps.setLong(2, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Inserts the user; {@code false} if the id exists. In the current transaction. */
     public boolean insertUser(User user) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT OR IGNORE INTO users (id, nome, endereco, "
-                + "created_ms, meter_key_hex) VALUES (?, ?, ?, ?, ?)")) {
+                + "created_ms, meter_key_hex, read_token_sha256) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(6, user.readTokenSha256());
             ps.setLong(1, user.id());
             ps.setString(2, user.nome());
             ps.setString(3, user.endereco());
@@ -482,11 +534,10 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     private List<User> loadUser(long id) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id, nome, endereco, created_ms, meter_key_hex FROM users WHERE id = ?")) {
+                "SELECT " + USER_COLUMNS + " FROM users WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? List.of(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getString(5))) : List.of();
+                return rs.next() ? List.of(user(rs)) : List.of();
             }
         }
     }

@@ -14,18 +14,27 @@ import org.gridmeter.protocol.KeyLookup;
  */
 public final class UserDirectory implements KeyLookup {
 
-    private record Entry(User user, byte[] key) {
+    private record Entry(User user, byte[] key, byte[] previousKey, long previousUntilMillis) {
     }
 
     private final ConcurrentHashMap<Long, Entry> users = new ConcurrentHashMap<>();
+    private final java.time.Clock clock;
 
     public UserDirectory(Collection<User> initial) {
+        this(initial, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the server clock: a previous meter key is accepted until its time on it */
+    public UserDirectory(Collection<User> initial, java.time.Clock clock) {
+        this.clock = clock;
         initial.forEach(this::put);
     }
 
     public void put(User user) {
         byte[] key = user.meterKeyHex() == null ? null : HexFormat.of().parseHex(user.meterKeyHex());
-        users.put(user.id(), new Entry(user, key));
+        User.PreviousKey previous = user.previousKey();
+        users.put(user.id(), new Entry(user, key, previous == null ? null : HexFormat.of().parseHex(previous.keyHex()),
+                previous == null ? 0 : previous.untilMillis()));
     }
 
     public void remove(long id) {
@@ -63,5 +72,12 @@ public final class UserDirectory implements KeyLookup {
     public byte[] keyFor(long meterId) {
         Entry entry = users.get(meterId);
         return entry == null ? null : entry.key();
+    }
+
+    @Override
+    public byte[] previousKeyFor(long meterId) {
+        Entry entry = users.get(meterId);
+        return entry == null || entry.previousKey() == null || clock.millis() >= entry.previousUntilMillis() ? null
+                : entry.previousKey();
     }
 }
