@@ -156,11 +156,28 @@ public class IngestBenchmark {
 
     @Benchmark
     public long writerRules() {
+        return writer(false);
+    }
+
+    /** The same, with the network view's bookkeeping (GET /usuario/rede/) that the writer now does too. */
+    @Benchmark
+    public long writerRulesAndNetworkView() {
+        return writer(true);
+    }
+
+    private final org.gridmeter.server.ingest.MeterNetworks networks = new org.gridmeter.server.ingest.MeterNetworks();
+    private final java.net.InetSocketAddress meterAddress = new java.net.InetSocketAddress("127.0.0.1", 40000);
+
+    private long writer(boolean networkView) {
         long i = n++;
         long meter = 1 + i % METERS;
         long round = i / METERS;
         long ts = t0 + round * 5000;
-        recorder.record(meter, List.of(new Reading(round & 0xFFFF_FFFFL, ts, (round + 1) * 1000, 720)));
+        List<Reading> readings = List.of(new Reading(round & 0xFFFF_FFFFL, ts, (round + 1) * 1000, 720));
+        var outcome = recorder.record(meter, readings);
+        if (networkView) {
+            networks.observe(new ReadingBatch(meter, readings, Integrity.CRC32C, true), outcome, meterAddress, ts);
+        }
         biller.readingAt(meter, ts);
         alerts.evaluate(meter, ts, biller.openCycleMwh(meter), biller.recentInvoices(meter));
         if (i % 20_000 == 0) { // what a commit does with them, minus SQLite
@@ -171,6 +188,7 @@ public class IngestBenchmark {
             rollups.flush((buckets, spans) -> sink.putAll(buckets));
             sink.clear();
             alerts.publish();
+            networks.publish();
         }
         return ts;
     }

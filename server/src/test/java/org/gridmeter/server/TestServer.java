@@ -66,8 +66,11 @@ final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Path, Clock, String...)}, with the writer paced by {@code tuning} ({@code null}: defaults). */
     static TestServer start(Path dataDir, Clock clock, ServerConfig.Tuning tuning, String... flags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0",
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--udp-port", "0",
                 "--data-dir", dataDir.toString(), "--admin-token", TOKEN));
+        if (!List.of(flags).contains("--http-port")) {
+            args.addAll(List.of("--http-port", "0")); // a test restarting a server on the same port gives one
+        }
         if (!List.of(flags).contains("--zone")) {
             args.addAll(List.of("--zone", "UTC")); // never the machine's zone
         }

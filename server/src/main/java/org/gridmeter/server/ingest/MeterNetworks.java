@@ -22,7 +22,7 @@ public final class MeterNetworks {
     private final ConcurrentHashMap<Long, NetworkView> views = new ConcurrentHashMap<>();
 
     /** Writer thread: one datagram of a registered meter, and what the store made of it. */
-    void observe(ReadingBatch batch, RecordOutcome outcome, InetSocketAddress from, long now) {
+    public void observe(ReadingBatch batch, RecordOutcome outcome, InetSocketAddress from, long now) {
         MeterNetwork meter = meters.computeIfAbsent(batch.meterId(), MeterNetwork::new);
         meter.observe(batch, outcome, from, now);
         if (!meter.unpublished) {
@@ -32,7 +32,7 @@ public final class MeterNetworks {
     }
 
     /** Writer thread, after a commit: readers see what the committed datagrams did. */
-    void publish() {
+    public void publish() {
         for (MeterNetwork meter : unpublished) {
             meter.unpublished = false;
             NetworkView view = meter.view();
