@@ -123,6 +123,13 @@ class DemoTest {
             await().atMost(Duration.ofMinutes(3)).until(() -> printed("gridmeter demo: live."));
             assertThat(get("/usuario/fatura/?id=1").get("faturas")).as("95 days back: invoices closed")
                     .anyMatch(f -> f.get("status").asText().equals("fechada"));
+            for (int id = 1; id <= 3; id++) { // loopback, no faults: the catch-up batches and the step into live time
+                JsonNode rede = get("/usuario/rede/?id=" + id); // arrive in order, none lost, none twice
+                assertThat(rede.get("datagramas_recebidos").asLong()).as("meter %d", id).isPositive();
+                assertThat(rede.get("perdidas_em_transito").asLong()).as("meter %d lost", id).isZero();
+                assertThat(rede.get("fora_de_ordem").asLong()).as("meter %d out of order", id).isZero();
+                assertThat(rede.get("duplicadas").asLong()).as("meter %d duplicated", id).isZero();
+            }
 
             // three successive latest readings: the step into live time may come first, then 5-s steps
             List<Long> latest = new ArrayList<>();

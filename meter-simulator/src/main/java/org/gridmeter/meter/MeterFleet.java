@@ -272,6 +272,7 @@ final class MeterFleet {
      * so no meter waits out the rest of a long catching-up interval.
      */
     private void goLive(long nowMillis) {
+        sendHeld(0, true); // the last catch-up batches go before the first live reading, in order
         live = true;
         long liveMillis = options.liveInterval().toMillis();
         List<SimMeter> waiting = new ArrayList<>(due);
