@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * The single writer: one thread owns the database's write connection and every meter's state. It
  * takes readings and commands from one bounded queue, applies the usage rules, and commits in
  * groups: at most half the commit interval after the first change of a transaction (so a reading
- * is durable well within {@code --commit-interval}), or after {@value #MAX_TRANSACTION} changes.
+ * is durable well within {@code --commit-interval}), or after {@value WriterSchedule#MAX_TRANSACTION} changes.
  * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
  * and complete their future after the commit.
  *
@@ -53,7 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class IngestWriter implements BatchSink, UserCommands, TariffCommands, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
-    private static final int MAX_TRANSACTION = 20_000;
     private static final int DRAIN = 512;
 
     private record Readings(ReadingBatch batch, InetSocketAddress from) {
@@ -73,15 +72,8 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private record PendingReply(Ack ack, List<Refusal> refusals, byte[] key, InetSocketAddress to) {
     }
 
-    private static final long TICK_NANOS = 1_000_000_000L;
-    /** Committed readings waiting for a merge beyond which merging goes before new readings (~60 MB packed). */
-    private static final int MERGE_BACKLOG = 1_000_000;
-    private long lastMergeStepNanos;
-    /** Time between periodic checkpoints (longer: fewer writes, longer replay after a crash). */
-    private final long checkpointNanos;
-    private long nextCheckpoint;
-    /** Whether a commit since the last checkpoint left states unsaved. */
-    private boolean uncheckpointed;
+    /** When to commit, checkpoint, tick, run retention and merge: the pure part of the writer. */
+    private final WriterSchedule schedule;
 
     private final SqliteStore store;
     private final Ledger ledger;
@@ -90,19 +82,13 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private final ServerMetrics metrics;
     /** Ticks whose effects are in the open transaction. */
     private int ticksUncommitted;
-    private final long flushAfterNanos;
     private final BlockingQueue<Object> queue;
     private final List<PendingReply> pendingReplies = new ArrayList<>();
     private final Thread thread;
     private volatile AckSink acks = AckSink.NONE;
     private volatile boolean running = true;
-    private long transactionStart = -1;
     private int transactionSize;
 
-    private long nextTick;
-    /** Retention runs on start and then hourly. */
-    private static final long RETENTION_NANOS = 3_600_000_000_000L;
-    private long nextRetention;
     private long retentionMillis = Long.MAX_VALUE;
     private final java.time.Clock clock;
     /** The monotonic ticker that paces the writer (commits, checkpoints, merges, ticks, retention). */
@@ -130,16 +116,12 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
         this.clock = clock;
         this.nanoTime = nanoTime;
-        this.checkpointNanos = checkpointInterval.toNanos();
-        this.nextCheckpoint = nanoTime.getAsLong() + checkpointNanos;
-        this.nextTick = nanoTime.getAsLong() + TICK_NANOS;
-        this.nextRetention = nanoTime.getAsLong();
+        this.schedule = new WriterSchedule(commitInterval.toNanos(), checkpointInterval.toNanos(), nanoTime.getAsLong());
         this.store = store;
         this.ledger = ledger;
         this.tariffs = tariffs;
         this.users = users;
         this.metrics = metrics;
-        this.flushAfterNanos = Math.max(1, commitInterval.toNanos() / 2);
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "gridmeter-writer");
         metrics.gauge("gridmeter.store.queue.depth", "Readings and commands waiting for the writer", queue::size);
@@ -158,7 +140,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         }
         commit();
         long deleted = ledger.retain(clock.millis() - retentionMillis);
-        transactionStart = nanoTime.getAsLong();
+        schedule.commitSoon(nanoTime.getAsLong());
         commit();
         if (deleted > 0) {
             log.info("event=retention_applied readings_deleted={}", deleted);
@@ -177,7 +159,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     public void start() throws SQLException {
         long started = nanoTime.getAsLong();
         int replayed = ledger.replay(store.recoverLog());
-        transactionStart = nanoTime.getAsLong();
+        schedule.commitSoon(nanoTime.getAsLong());
         commit();
         if (replayed > 0) {
             log.info("event=reading_log_replayed readings={} millis={}", replayed,
@@ -306,10 +288,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         List<Object> drained = new ArrayList<>(DRAIN);
         while (running || !queue.isEmpty()) {
             try {
-                Object first = mergeMayRun(nanoTime.getAsLong()) ? queue.poll() // merge work waits: don't sleep
-                        : transactionStart < 0 ? queue.poll(100, TimeUnit.MILLISECONDS)
-                        : queue.poll(Math.max(0, transactionStart + flushAfterNanos - nanoTime.getAsLong()),
-                                TimeUnit.NANOSECONDS);
+                long now = nanoTime.getAsLong();
+                long wait = schedule.waitNanos(now, mergeMayRun(now)); // 0 while merge work waits: don't sleep
+                Object first = wait == 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     handle(first);
                     queue.drainTo(drained, DRAIN);
@@ -318,23 +299,15 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                     }
                     drained.clear();
                 }
-                if (nanoTime.getAsLong() >= nextRetention) {
-                    nextRetention = nanoTime.getAsLong() + RETENTION_NANOS;
+                if (schedule.retentionDue(nanoTime.getAsLong())) {
                     retain();
                 }
-                if (uncheckpointed && transactionStart < 0 && nanoTime.getAsLong() >= nextCheckpoint) {
-                    transactionStart = nanoTime.getAsLong(); // commits (a checkpoint) within the flush delay
-                }
-                if (nanoTime.getAsLong() >= nextTick) {
-                    nextTick = nanoTime.getAsLong() + TICK_NANOS;
-                    if (transactionStart < 0) {
-                        transactionStart = nanoTime.getAsLong();
-                    }
+                schedule.checkpointIfIdle(nanoTime.getAsLong()); // commits (a checkpoint) within the flush delay
+                if (schedule.tickDue(nanoTime.getAsLong())) {
                     ledger.tick();
                     ticksUncommitted++;
                 }
-                if (transactionStart >= 0 && (nanoTime.getAsLong() - transactionStart >= flushAfterNanos
-                        || transactionSize >= MAX_TRANSACTION)) {
+                if (schedule.commitDue(nanoTime.getAsLong(), transactionSize)) {
                     commit();
                 }
                 mergeStep();
@@ -345,9 +318,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             }
         }
         try {
-            if (uncheckpointed && transactionStart < 0) {
-                transactionStart = nanoTime.getAsLong();
-            }
+            schedule.checkpointAtStop(nanoTime.getAsLong());
             commit(); // !running: a checkpoint, so the next start replays nothing
         } catch (SQLException | RuntimeException e) {
             recover(e);
@@ -357,7 +328,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     /**
      * One step of merging the reading log into the readings table, when one is due and the open
      * transaction (if any) has time left for it (twice the last step's time), so its commit stays
-     * on time. When more than {@value #MERGE_BACKLOG} committed readings wait, merging goes first:
+     * on time. When more than {@value WriterSchedule#MERGE_BACKLOG} committed readings wait, merging goes first:
      * the open transaction commits now and the step runs anyway, so new readings wait in the queue
      * (and overflow it, counted) rather than pile up in memory.
      */
@@ -366,22 +337,19 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         if (!mergeMayRun(now)) {
             return;
         }
-        if (transactionStart >= 0 && transactionStart + flushAfterNanos - now < 2 * lastMergeStepNanos) {
+        if (schedule.commitBeforeMerge(now)) {
             commit(); // the backlog goes first
             now = nanoTime.getAsLong();
         }
-        if (transactionStart < 0) {
-            transactionStart = now;
-        }
+        schedule.change(now);
         store.mergeStep();
-        lastMergeStepNanos = nanoTime.getAsLong() - now;
-        metrics.mergeTime.record(lastMergeStepNanos, TimeUnit.NANOSECONDS);
+        long took = nanoTime.getAsLong() - now;
+        schedule.merged(took);
+        metrics.mergeTime.record(took, TimeUnit.NANOSECONDS);
     }
 
     private boolean mergeMayRun(long now) {
-        return store.mergeDue(now) && (transactionStart < 0
-                || transactionStart + flushAfterNanos - now >= 2 * lastMergeStepNanos
-                || store.readingsWaiting() > MERGE_BACKLOG);
+        return schedule.mergeMayRun(now, store.mergeDue(now), store.readingsWaiting());
     }
 
     private void handle(Object task) throws SQLException {
@@ -389,9 +357,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             return;
         }
         if (task instanceof Readings r) {
-            if (transactionStart < 0) {
-                transactionStart = nanoTime.getAsLong();
-            }
+            schedule.change(nanoTime.getAsLong());
             transactionSize += r.batch().readings().size();
             RecordOutcome outcome = ledger.record(r.batch(), r.from(), clock.millis());
             metrics.readingsStored.add(outcome.stored());
@@ -422,12 +388,12 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
             result = command.work().call();
         } catch (Exception e) {
             store.rollback(); // the states in memory are current: nothing to replay
-            transactionStart = nanoTime.getAsLong(); // the rollback merged the log: the next commit is a checkpoint
+            schedule.commitSoon(nanoTime.getAsLong()); // the rollback merged the log: the next commit is a checkpoint
             command.done().completeExceptionally(e);
             return;
         }
         ledger.checkpointNext();
-        transactionStart = nanoTime.getAsLong();
+        schedule.commitSoon(nanoTime.getAsLong());
         try {
             commit();
         } catch (SQLException | RuntimeException e) {
@@ -478,25 +444,23 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     }
 
     private void commit() throws SQLException {
-        if (transactionStart < 0) {
+        if (!schedule.open()) {
             return;
         }
         long started = nanoTime.getAsLong();
-        boolean checkpoint = ledger.beforeCommit(!running || started >= nextCheckpoint);
+        boolean checkpoint = ledger.beforeCommit(schedule.checkpointDue(started, !running));
         store.commit();
         ledger.afterCommit();
         long took = nanoTime.getAsLong() - started;
         if (checkpoint) {
-            nextCheckpoint = started + checkpointNanos;
             metrics.checkpointTime.record(took, TimeUnit.NANOSECONDS);
         }
-        uncheckpointed = !checkpoint;
+        schedule.committed(started, checkpoint);
         metrics.commits.increment();
         metrics.ticks.add(ticksUncommitted);
         ticksUncommitted = 0;
         metrics.readingsCommitted.add(transactionSize);
         metrics.commitTime.record(took, TimeUnit.NANOSECONDS);
-        transactionStart = -1;
         transactionSize = 0;
         AckSink sink = acks;
         for (PendingReply reply : pendingReplies) {
@@ -522,12 +486,12 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
                 + "what_to_do=\"check disk space and permissions of the data directory\"", transactionSize, e);
         pendingReplies.clear();
-        transactionStart = -1;
+        schedule.rolledBack();
         transactionSize = 0;
         ticksUncommitted = 0;
         try {
             int replayed = ledger.reload(store.rollback());
-            transactionStart = nanoTime.getAsLong(); // a checkpoint, with what the replay rebuilt
+            schedule.commitSoon(nanoTime.getAsLong()); // a checkpoint, with what the replay rebuilt
             log.info("event=store_reloaded readings_replayed={}", replayed);
         } catch (SQLException | RuntimeException reloadFailure) {
             log.error("event=store_reload_failed", reloadFailure);
