@@ -46,7 +46,6 @@ public final class GridMeterServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GridMeterServer.class);
     /** Datagrams the writer queue holds: about half a second at 200,000 datagrams/s. */
-    private static final int QUEUE_CAPACITY = 100_000;
     private static final int QUERY_THREADS = 4;
 
     private final SqliteStore store;
@@ -71,7 +70,8 @@ public final class GridMeterServer implements AutoCloseable {
         adminToken = AdminToken.resolve(config.adminToken(), dataDir);
         metrics = new ServerMetrics(IngestPipeline.allReasons());
         try {
-            store = SqliteStore.open(dataDir, config.tuning().mergeAfter(), config.tuning().mergeChunk(), nanoTime);
+            store = SqliteStore.open(dataDir, config.tuning().mergeAfter(), config.tuning().mergeChunk(),
+                    config.tuning().mergeAt(), nanoTime);
         } catch (java.sql.SQLException e) {
             throw new StartupException("the database in " + dataDir.toAbsolutePath().normalize() + " cannot be opened: "
                     + e.getMessage(), e);
@@ -93,7 +93,7 @@ public final class GridMeterServer implements AutoCloseable {
         MeterNetworks networks = new MeterNetworks();
         writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users,
                 events, networks),
-                metrics, config.commitInterval(), QUEUE_CAPACITY, config.tuning(), clock, nanoTime);
+                metrics, config.commitInterval(), config.tuning(), clock, nanoTime);
         queries = new ReadingQueries(store);
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(10_000), r -> {

@@ -44,33 +44,44 @@ public record ServerConfig(
         Tuning tuning) {
 
     /**
-     * How the single writer paces its work; the defaults are what was measured best here.
+     * How the single writer and the store pace their work: every default in one place, what was
+     * measured best here (docs/storage.md, docs/benchmarks.md).
      *
      * @param checkpointInterval    how often every changed meter state is saved ({@code --checkpoint-interval})
      * @param smallCheckpointMeters a commit that changed at most this many meters is a checkpoint anyway
      * @param mergeAfter            how long committed readings wait in the reading log before a merge
      * @param mergeChunk            readings a merge step inserts at a time
+     * @param mergeAt               committed readings waiting in the log that make a merge due, however young
+     * @param mergeBacklog          committed readings waiting beyond which merging goes before new readings
+     * @param maxTransaction        changes after which a transaction commits before its time
+     * @param queueCapacity         datagrams and commands the writer's queue holds (beyond: {@code queue_full})
      */
-    public record Tuning(Duration checkpointInterval, int smallCheckpointMeters, Duration mergeAfter, int mergeChunk) {
+    public record Tuning(Duration checkpointInterval, int smallCheckpointMeters, Duration mergeAfter, int mergeChunk,
+            int mergeAt, int mergeBacklog, int maxTransaction, int queueCapacity) {
 
-        public static final Tuning DEFAULTS = new Tuning(Duration.ofSeconds(2), 256, SqliteStore.DEFAULT_MERGE_AFTER,
-                SqliteStore.DEFAULT_MERGE_CHUNK);
+        public static final Tuning DEFAULTS = new Tuning(Duration.ofSeconds(2), 256, Duration.ofSeconds(2), 10_000,
+                1 << 19, 1_000_000, 20_000, 100_000);
 
         public Tuning {
             requirePositive("--checkpoint-interval", checkpointInterval);
             requirePositive("merge delay", mergeAfter);
-            if (smallCheckpointMeters < 0 || mergeChunk < 1) {
+            if (smallCheckpointMeters < 0 || mergeChunk < 1 || mergeAt < 1 || mergeBacklog < mergeAt
+                    || maxTransaction < 1 || queueCapacity < 1) {
                 throw new IllegalArgumentException("tuning: small checkpoint " + smallCheckpointMeters
-                        + " meters, merge chunk " + mergeChunk + " (expected: >= 0, >= 1)");
+                        + " meters, merge chunk " + mergeChunk + ", merge at " + mergeAt + ", merge backlog "
+                        + mergeBacklog + ", transaction " + maxTransaction + ", queue " + queueCapacity
+                        + " (expected: >= 0, >= 1, >= 1, >= merge at, >= 1, >= 1)");
             }
         }
 
         public Tuning withCheckpointInterval(Duration interval) {
-            return new Tuning(interval, smallCheckpointMeters, mergeAfter, mergeChunk);
+            return new Tuning(interval, smallCheckpointMeters, mergeAfter, mergeChunk, mergeAt, mergeBacklog,
+                    maxTransaction, queueCapacity);
         }
 
         public Tuning withSmallCheckpointMeters(int meters) {
-            return new Tuning(checkpointInterval, meters, mergeAfter, mergeChunk);
+            return new Tuning(checkpointInterval, meters, mergeAfter, mergeChunk, mergeAt, mergeBacklog,
+                    maxTransaction, queueCapacity);
         }
     }
 

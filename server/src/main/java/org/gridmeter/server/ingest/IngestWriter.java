@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * The single writer: one thread owns the database's write connection and every meter's state. It
  * takes readings and commands from one bounded queue, applies the usage rules, and commits in
  * groups: at most half the commit interval after the first change of a transaction (so a reading
- * is durable well within {@code --commit-interval}), or after {@value WriterSchedule#MAX_TRANSACTION} changes.
+ * is durable well within {@code --commit-interval}), or after {@code Tuning.maxTransaction} changes.
  * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
  * and complete their future after the commit.
  *
@@ -103,26 +103,26 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
      * @param clock    the server's wall clock (retention, tariffs' creation time)
      * @param nanoTime the monotonic ticker that paces the writer
      */
-    public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, int capacity,
-            ServerConfig.Tuning tuning, java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
+    public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, ServerConfig.Tuning tuning,
+            java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
         this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.users(),
                 new LiveEvents(c.events(), c.meters()), c.networks(), tuning.smallCheckpointMeters()),
-                c.users(), c.biller().tariffs(), metrics, commitInterval, capacity, tuning.checkpointInterval(), clock,
-                nanoTime);
+                c.users(), c.biller().tariffs(), metrics, commitInterval, tuning, clock, nanoTime);
     }
 
     private IngestWriter(SqliteStore store, Ledger ledger, UserDirectory users, TariffBook tariffs,
-            ServerMetrics metrics, Duration commitInterval, int capacity, Duration checkpointInterval,
-            java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
+            ServerMetrics metrics, Duration commitInterval, ServerConfig.Tuning tuning, java.time.Clock clock,
+            java.util.function.LongSupplier nanoTime) {
         this.clock = clock;
         this.nanoTime = nanoTime;
-        this.schedule = new WriterSchedule(commitInterval.toNanos(), checkpointInterval.toNanos(), nanoTime.getAsLong());
+        this.schedule = new WriterSchedule(commitInterval.toNanos(), tuning.checkpointInterval().toNanos(),
+                tuning.maxTransaction(), tuning.mergeBacklog(), nanoTime.getAsLong());
         this.store = store;
         this.ledger = ledger;
         this.tariffs = tariffs;
         this.users = users;
         this.metrics = metrics;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.queue = new ArrayBlockingQueue<>(tuning.queueCapacity());
         this.thread = new Thread(this::run, "gridmeter-writer");
         metrics.gauge("gridmeter.store.queue.depth", "Readings and commands waiting for the writer", queue::size);
         metrics.gauge("gridmeter.store.readings.unmerged", "Committed readings not yet merged into the readings table",
@@ -328,7 +328,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     /**
      * One step of merging the reading log into the readings table, when one is due and the open
      * transaction (if any) has time left for it (twice the last step's time), so its commit stays
-     * on time. When more than {@value WriterSchedule#MERGE_BACKLOG} committed readings wait, merging goes first:
+     * on time. When more than {@code Tuning.mergeBacklog} committed readings wait, merging goes first:
      * the open transaction commits now and the step runs anyway, so new readings wait in the queue
      * (and overflow it, counted) rather than pile up in memory.
      */

@@ -7,18 +7,15 @@ package org.gridmeter.server.ingest;
  * store, a thread or a clock (WriterScheduleTest). The writer asks it and does the work.
  *
  * <p>A transaction opens with its first change and commits {@code flushAfter} later (half the
- * commit interval, so a reading is durable well within it) or once it holds
- * {@value #MAX_TRANSACTION} changes. A checkpoint is due {@code checkpointInterval} after the last
+ * commit interval, so a reading is durable well within it) or once it holds {@code maxTransaction}
+ * changes. A checkpoint is due {@code checkpointInterval} after the last
  * one; if commits stopped, an idle writer opens a transaction to save one. A merge step runs when
  * the store says one is due and the open transaction has time left for it (twice the last step's
- * time) — unless more than {@value #MERGE_BACKLOG} committed readings wait, and then the merge goes
+ * time) — unless more than {@code mergeBacklog} committed readings wait, and then the merge goes
  * first: the open transaction commits and the step runs anyway.
  */
 final class WriterSchedule {
 
-    static final int MAX_TRANSACTION = 20_000;
-    /** Committed readings waiting for a merge beyond which merging goes before new readings (~60 MB packed). */
-    static final int MERGE_BACKLOG = 1_000_000;
     static final long TICK_NANOS = 1_000_000_000L;
     static final long RETENTION_NANOS = 3_600_000_000_000L;
     /** The longest the writer waits for work while no transaction is open. */
@@ -26,6 +23,8 @@ final class WriterSchedule {
     private static final long CLOSED = Long.MIN_VALUE;
 
     private final long flushAfterNanos;
+    private final int maxTransaction;
+    private final int mergeBacklog;
     private final long checkpointNanos;
     private long transactionStart = CLOSED;
     private long nextCheckpoint;
@@ -38,9 +37,13 @@ final class WriterSchedule {
     /**
      * @param commitIntervalNanos {@code --commit-interval}: a reading is durable within it
      * @param checkpointNanos     {@code --checkpoint-interval}
+     * @param maxTransaction      changes after which a transaction commits before its time
+     * @param mergeBacklog        committed readings waiting beyond which merging goes before new readings
      * @param now                 the ticker's time at start: retention runs at once, a tick and a checkpoint later
      */
-    WriterSchedule(long commitIntervalNanos, long checkpointNanos, long now) {
+    WriterSchedule(long commitIntervalNanos, long checkpointNanos, int maxTransaction, int mergeBacklog, long now) {
+        this.maxTransaction = maxTransaction;
+        this.mergeBacklog = mergeBacklog;
         this.flushAfterNanos = Math.max(1, commitIntervalNanos / 2);
         this.checkpointNanos = checkpointNanos;
         this.nextCheckpoint = now + checkpointNanos;
@@ -103,7 +106,7 @@ final class WriterSchedule {
 
     /** Whether the open transaction, of {@code size} changes, must commit now. */
     boolean commitDue(long now, int size) {
-        return open() && (now - transactionStart >= flushAfterNanos || size >= MAX_TRANSACTION);
+        return open() && (now - transactionStart >= flushAfterNanos || size >= maxTransaction);
     }
 
     /** Whether the commit starting now should be a checkpoint anyway ({@code stopping}: always). */
@@ -134,7 +137,7 @@ final class WriterSchedule {
 
     /** Whether a merge step may run now: one is due and the open transaction has time for it, or the backlog is too long. */
     boolean mergeMayRun(long now, boolean mergeDue, long readingsWaiting) {
-        return mergeDue && (!open() || timeLeft(now) >= 2 * lastMergeStepNanos || readingsWaiting > MERGE_BACKLOG);
+        return mergeDue && (!open() || timeLeft(now) >= 2 * lastMergeStepNanos || readingsWaiting > mergeBacklog);
     }
 
     /** Whether the open transaction must commit before the merge step (it has no time left for it). */

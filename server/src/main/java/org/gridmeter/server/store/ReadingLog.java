@@ -74,8 +74,8 @@ final class ReadingLog {
     private static final int NOT_REPLAYABLE = 0x80;
     private static final int KIND_MASK = 0x7F;
 
-    /** A merge starts once this many committed readings wait, however young (~30 MB packed). */
-    static final int MERGE_AT = 1 << 19;
+    /** A merge starts once this many committed readings wait, however young (Tuning.mergeAt: ~30 MB packed). */
+    private final int mergeAt;
 
     /** A committed log row's readings, kept until a merge has put them in the table. */
     private record Payload(long seq, long logId, long committedNanos, byte[] bytes) {
@@ -129,8 +129,9 @@ final class ReadingLog {
     private volatile int waiting;
 
     /** @param nanoTime the monotonic ticker that tells how long committed readings waited */
-    ReadingLog(Connection connection, long mergeAfterNanos, int chunk, java.util.function.LongSupplier nanoTime)
-            throws SQLException {
+    ReadingLog(Connection connection, long mergeAfterNanos, int chunk, int mergeAt,
+            java.util.function.LongSupplier nanoTime) throws SQLException {
+        this.mergeAt = mergeAt;
         this.connection = connection;
         this.nanoTime = nanoTime;
         this.mergeAfterNanos = mergeAfterNanos;
@@ -383,7 +384,7 @@ final class ReadingLog {
             return true;
         }
         Payload oldest = oldestUnmerged();
-        return oldest != null && (nowNanos - oldest.committedNanos() >= mergeAfterNanos || unmergedCount >= MERGE_AT);
+        return oldest != null && (nowNanos - oldest.committedNanos() >= mergeAfterNanos || unmergedCount >= mergeAt);
     }
 
     /** The oldest committed payload no merge has taken, or {@code null}. */

@@ -51,13 +51,14 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final BillingSql billing;
     private final AlertSql alerts;
 
-    private SqliteStore(Path file, long mergeAfterNanos, int mergeChunk, java.util.function.LongSupplier nanoTime)
+    private SqliteStore(Path file, long mergeAfterNanos, int mergeChunk, int mergeAt,
+            java.util.function.LongSupplier nanoTime)
             throws SQLException {
         this.file = file;
         this.connection = connect(file, false);
         Migrations.migrate(connection);
         connection.setAutoCommit(false);
-        readingLog = new ReadingLog(connection, mergeAfterNanos, mergeChunk, nanoTime);
+        readingLog = new ReadingLog(connection, mergeAfterNanos, mergeChunk, mergeAt, nanoTime);
         reclassify = connection.prepareStatement(
                 "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
@@ -103,28 +104,25 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     static final String READING_FIELDS = "ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts";
     static final String READING_COLUMNS = "SELECT " + READING_FIELDS + " FROM readings";
-    /** How long committed readings wait in the log before a merge starts, and the rows a merge step inserts. */
-    public static final java.time.Duration DEFAULT_MERGE_AFTER = java.time.Duration.ofSeconds(2);
-    public static final int DEFAULT_MERGE_CHUNK = 10_000;
-
     /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) throws IOException, SQLException {
-        return open(dataDir, DEFAULT_MERGE_AFTER, DEFAULT_MERGE_CHUNK, System::nanoTime);
+        var tuning = org.gridmeter.server.ServerConfig.Tuning.DEFAULTS;
+        return open(dataDir, tuning.mergeAfter(), tuning.mergeChunk(), tuning.mergeAt(), System::nanoTime);
     }
 
     /**
      * As {@link #open(Path)}, with the reading log's pacing: committed readings wait {@code mergeAfter}
-     * (as {@code nanoTime}, the monotonic ticker, tells) before a merge, which inserts
-     * {@code mergeChunk} of them a step.
+     * (as {@code nanoTime}, the monotonic ticker, tells), or until {@code mergeAt} of them wait,
+     * before a merge, which inserts {@code mergeChunk} of them a step.
      */
-    public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk,
+    public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk, int mergeAt,
             java.util.function.LongSupplier nanoTime) throws IOException, SQLException {
         Files.createDirectories(dataDir);
         Path file = dataDir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             createOwnerOnly(file); // it holds the meters' keys: SQLite gives its WAL and shared-memory files the same mode
         }
-        SqliteStore store = new SqliteStore(file, mergeAfter.toNanos(), mergeChunk, nanoTime);
+        SqliteStore store = new SqliteStore(file, mergeAfter.toNanos(), mergeChunk, mergeAt, nanoTime);
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             ownerOnly(dataDir.resolve(FILE_NAME + suffix)); // also a database made before the files were 0600
         }

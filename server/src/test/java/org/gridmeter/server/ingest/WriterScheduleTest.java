@@ -9,8 +9,11 @@ class WriterScheduleTest {
 
     private static final long MS = 1_000_000L;
     private static final long T0 = 5_000 * MS;
+    private static final int MAX_TRANSACTION = 20_000;
+    private static final int MERGE_BACKLOG = 1_000_000;
     /** --commit-interval 200 ms (commits 100 ms after the first change), --checkpoint-interval 2 s. */
-    private final WriterSchedule schedule = new WriterSchedule(200 * MS, 2_000 * MS, T0);
+    private final WriterSchedule schedule = new WriterSchedule(200 * MS, 2_000 * MS, MAX_TRANSACTION, MERGE_BACKLOG,
+            T0);
 
     @Test
     void aTransactionCommitsHalfTheCommitIntervalAfterItsFirstChange() {
@@ -29,8 +32,8 @@ class WriterScheduleTest {
     @Test
     void aFullTransactionCommitsAtOnce() {
         schedule.change(T0);
-        assertThat(schedule.commitDue(T0 + MS, WriterSchedule.MAX_TRANSACTION - 1)).isFalse();
-        assertThat(schedule.commitDue(T0 + MS, WriterSchedule.MAX_TRANSACTION)).isTrue();
+        assertThat(schedule.commitDue(T0 + MS, MAX_TRANSACTION - 1)).isFalse();
+        assertThat(schedule.commitDue(T0 + MS, MAX_TRANSACTION)).isTrue();
     }
 
     @Test
@@ -88,7 +91,7 @@ class WriterScheduleTest {
         assertThat(schedule.mergeMayRun(T0 + 40 * MS, true, 10)).as("60 ms left").isTrue();
         assertThat(schedule.mergeMayRun(T0 + 41 * MS, true, 10)).as("59 ms left: the commit would be late").isFalse();
         assertThat(schedule.commitBeforeMerge(T0 + 41 * MS)).isTrue();
-        assertThat(schedule.mergeMayRun(T0 + 90 * MS, true, WriterSchedule.MERGE_BACKLOG + 1))
+        assertThat(schedule.mergeMayRun(T0 + 90 * MS, true, MERGE_BACKLOG + 1))
                 .as("a backlog too long goes first").isTrue();
         assertThat(schedule.commitBeforeMerge(T0 + 90 * MS)).as("... after the open transaction commits").isTrue();
         assertThat(schedule.commitBeforeMerge(T0 + 10 * MS)).isFalse();
