@@ -338,7 +338,7 @@ class DashboardBrowserTest {
      * Ten seconds of a living fleet, so the screenshot shows what a class sees: every meter sending,
      * some datagrams lost, reordered and corrupted on the way, and one meter above its power limit.
      */
-    private void liveFleetForTheScreenshot(int meters) throws InterruptedException {
+    private void liveFleetForTheScreenshot(int meters) {
         List<Reading> burst = new ArrayList<>(); // meter 42: 15 minutes at 1 kW, then 2 kWh in a minute
         for (int m = 0; m <= 15; m++) {
             burst.add(at(m, 60 + (16 - m) * 60L, m * 16_667L, 1000));
@@ -346,6 +346,7 @@ class DashboardBrowserTest {
         burst.add(at(16, 60, 15 * 16_667L + 2_000_000, 120_000));
         server.sendAll(42, burst);
         long[] energy = new long[meters + 1];
+        long start = System.nanoTime();
         for (int second = 1; second <= 10; second++) {
             for (long id = 1; id <= meters; id++) {
                 if (id == 42 || id % 97 == 0 && second % 3 == 0) {
@@ -357,7 +358,8 @@ class DashboardBrowserTest {
                         watts));
             }
             server.send(new byte[] {0x47, 0x4d, 0x07, 0x01, 0, 1, 0, 0, 0, 9}); // a truncated datagram
-            Thread.sleep(1000); // paced like a real fleet: one datagram per meter per second
+            // paced like a real fleet: one datagram per meter per second (load, not a wait for a condition)
+            java.util.concurrent.locks.LockSupport.parkNanos(start + second * 1_000_000_000L - System.nanoTime());
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> server.server.metrics().readingsCommitted.sum()
                 >= meters - 1 + burst.size() + 9L * (meters - 1));

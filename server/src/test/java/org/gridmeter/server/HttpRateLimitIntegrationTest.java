@@ -46,6 +46,8 @@ class HttpRateLimitIntegrationTest {
                 }
             });
             hammer.start();
+            // the others are measured while the hammering client is being refused
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> limited.get() > 0);
 
             List<Long> others = new ArrayList<>();
             for (int round = 0; round < 40; round++) { // four other clients, each well under the rate

@@ -134,9 +134,14 @@ final class UsuarioApi {
 
     /** A new read token: 32 random bytes, URL-safe. */
     private static String newToken() {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
+    }
+
+    /** 32 bytes from the secure generator: a read token, or a generated meter key. */
+    private static byte[] randomBytes() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return bytes;
     }
 
     /** {@code DELETE /usuario/delete?id=}: 200 with what was deleted; 404 if unknown. */
@@ -203,9 +208,7 @@ final class UsuarioApi {
         }
         String value = node.isTextual() ? node.asText().trim() : "";
         if (value.equals("gerar")) {
-            byte[] key = new byte[32];
-            RANDOM.nextBytes(key);
-            return HexFormat.of().formatHex(key);
+            return HexFormat.of().formatHex(randomBytes());
         }
         if (value.length() % 2 == 0 && value.length() >= 32 && value.length() <= 128 && value.matches("[0-9a-fA-F]+")) {
             return value.toLowerCase(java.util.Locale.ROOT);

@@ -12,6 +12,14 @@ public final class AdminAuth {
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Whether {@code authorization} is {@code Bearer <admin token>} (constant time). */
+    public boolean matches(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
+    }
+
     /** {@code null} if the header carries the admin token; otherwise the 401 or 403 to answer. */
     public Response check(String authorization, Language language) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -22,8 +30,7 @@ public final class AdminAuth {
                             + "(it is in <data-dir>/admin-token).", language)
                     .withHeader("WWW-Authenticate", "Bearer realm=\"gridmeter\"");
         }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
+        if (!matches(authorization)) {
             return ErrorBody.response(403, "token_invalido",
                     "O token enviado não é o de administrador (veja <data-dir>/admin-token).",
                     "The bearer token is not the admin token (see <data-dir>/admin-token).", language);

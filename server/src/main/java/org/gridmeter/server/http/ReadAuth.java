@@ -49,11 +49,16 @@ public final class ReadAuth {
             return admin.check(authorization, request.language());
         }
         Long id = access == Router.Access.USER ? userId(request) : null;
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
         if (id == null) { // fleet-wide: the admin's
-            Response denied = admin.check(authorization, request.language());
-            return denied == null ? null : fleetOnly(denied, request.language());
+            return bearer ? admin.check(authorization, request.language()) : ErrorBody.response(401, "nao_autenticado",
+                    "Com --read-auth, esta rota mostra a frota inteira e pede o token de administrador: "
+                            + "'Authorization: Bearer <token>' (o token está em <data-dir>/admin-token).",
+                    "With --read-auth, this route shows the whole fleet and needs the admin token: 'Authorization: "
+                            + "Bearer <token>' (it is in <data-dir>/admin-token).", request.language())
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"gridmeter\"");
         }
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!bearer) {
             return ErrorBody.response(401, "nao_autenticado", "Com --read-auth, os dados do usuário " + id
                     + " pedem o token de leitura dele (token_leitura) ou o de administrador: "
                     + "'Authorization: Bearer <token>', ou &token=<token> num fluxo de eventos.",
@@ -61,11 +66,11 @@ public final class ReadAuth {
                             + "admin token: 'Authorization: Bearer <token>', or &token=<token> on an event stream.",
                     request.language()).withHeader("WWW-Authenticate", "Bearer realm=\"gridmeter\"");
         }
-        String token = authorization.substring(7).trim();
-        if (admin.check(authorization, request.language()) == null) {
+        if (admin.matches(authorization)) {
             return null;
         }
         String expected = readTokenSha256.apply(id);
+        String token = authorization.substring(7).trim();
         if (expected == null || !MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
                 expected.getBytes(StandardCharsets.US_ASCII))) {
             return ErrorBody.response(403, "token_invalido", "O token enviado não é o de leitura do usuário " + id
@@ -96,16 +101,5 @@ public final class ReadAuth {
         } catch (NumberFormatException e) {
             return -1L; // not a user: no token matches it, and the route would refuse the id anyway
         }
-    }
-
-    private static Response fleetOnly(Response denied, Language language) {
-        if (denied.status() != 401) {
-            return denied;
-        }
-        return ErrorBody.response(401, "nao_autenticado", "Com --read-auth, esta rota mostra a frota inteira e pede o "
-                + "token de administrador: 'Authorization: Bearer <token>' (o token está em <data-dir>/admin-token).",
-                "With --read-auth, this route shows the whole fleet and needs the admin token: 'Authorization: "
-                        + "Bearer <token>' (it is in <data-dir>/admin-token).", language)
-                .withHeader("WWW-Authenticate", "Bearer realm=\"gridmeter\"");
     }
 }

@@ -200,14 +200,12 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void finish(ChannelHandlerContext ctx, String route, String method, Response answer, boolean keepAlive,
             long started, Language language) {
-        Response response = answer.withHeader("Content-Language", language.tag()).withHeader("Vary", "Accept-Language");
-        if (response.stream() != null && !limits.openStream(ctx.channel().remoteAddress())) {
-            response = ErrorBody.response(429, "muitos_fluxos", "Fluxos de eventos demais abertos deste endereço (no "
-                    + "máximo " + limits.maxStreams() + ", --max-streams-per-client); feche um antes de abrir outro.",
-                    "Too many event streams open from this address (at most " + limits.maxStreams()
-                            + ", --max-streams-per-client); close one first.", language)
-                    .withHeader("Retry-After", "5").withHeader("Content-Language", language.tag());
-        }
+        Response chosen = answer.stream() == null || limits.openStream(ctx.channel().remoteAddress()) ? answer
+                : ErrorBody.response(429, "muitos_fluxos", "Fluxos de eventos demais abertos deste endereço (no "
+                        + "máximo " + limits.maxStreams() + ", --max-streams-per-client); feche um antes de abrir outro.",
+                        "Too many event streams open from this address (at most " + limits.maxStreams()
+                                + ", --max-streams-per-client); close one first.", language).withHeader("Retry-After", "5");
+        Response response = chosen.withHeader("Content-Language", language.tag()).withHeader("Vary", "Accept-Language");
         if (response.stream() != null) {
             ctx.channel().closeFuture().addListener(f -> limits.closeStream(ctx.channel().remoteAddress()));
             ResponseWriter.stream(ctx, response);
