@@ -68,7 +68,12 @@ public class IngestBenchmark {
 
     /** Storage that stores nothing: the benchmark measures the Java work around it. */
     static final class NoStore implements ReadingRepository, AlertRepository,
-            org.gridmeter.server.billing.BillingRepository {
+            org.gridmeter.server.billing.InvoiceRepository {
+        @Override
+        public List<org.gridmeter.server.alerts.Alert> loadActive() {
+            return List.of();
+        }
+
         @Override
         public void insert(long meterId, StoredReading reading) {
         }

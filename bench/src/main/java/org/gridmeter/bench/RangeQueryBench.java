@@ -14,7 +14,8 @@ import java.util.List;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.server.GridMeterServer;
 import org.gridmeter.server.ServerConfig;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
+import org.gridmeter.server.store.SqliteDatabase;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.UsageRecorder;
@@ -37,9 +38,9 @@ public final class RangeQueryBench {
         LocalDate first = LocalDate.of(2025, 1, 1);
         long start = first.atStartOfDay(zone).toInstant().toEpochMilli();
         long end = first.plusYears(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        if (!Files.exists(dir.resolve(SqliteStore.FILE_NAME))) {
+        if (!Files.exists(dir.resolve(SqliteDatabase.FILE_NAME))) {
             long began = System.nanoTime();
-            try (SqliteStore store = SqliteStore.open(dir)) {
+            try (SqlStore store = SqlStore.open(dir)) {
                 Rollups rollups = new Rollups();
                 UsageRecorder recorder = new UsageRecorder(store, rollups, new LiveMeters(), id -> true,
                         Clock.systemUTC(), 10, java.time.Duration.ofDays(400), List.of());
@@ -69,7 +70,7 @@ public final class RangeQueryBench {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, dir, zone, 10, true, defaults.maxFutureSkew(),
                 defaults.orphanLimit(), defaults.commitInterval(), defaults.closeGrace(), defaults.excessKwh(),
                 defaults.excessKw(), defaults.variationKwh(), defaults.offlineAfter(), "range-bench-token-0123456789",
-                false, 50, "sqlite", defaults.retention(), 1000, defaults.idleTimeout(), defaults.httpRate(),
+                false, 50, "sqlite", null, defaults.retention(), 1000, defaults.idleTimeout(), defaults.httpRate(),
                 defaults.maxStreamsPerClient(), defaults.keyGrace(), defaults.tuning());
         try (GridMeterServer server = GridMeterServer.start(config, Clock.systemUTC())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

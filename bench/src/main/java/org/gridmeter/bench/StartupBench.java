@@ -9,7 +9,8 @@ import java.util.List;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.server.GridMeterServer;
 import org.gridmeter.server.ServerConfig;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
+import org.gridmeter.server.store.SqliteDatabase;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.UsageRecorder;
 
@@ -32,9 +33,9 @@ public final class StartupBench {
         long perMeter = readings / meters;
         long t0 = System.currentTimeMillis() - perMeter * 5000 - 60_000;
 
-        if (!Files.exists(dir.resolve(SqliteStore.FILE_NAME))) {
+        if (!Files.exists(dir.resolve(SqliteDatabase.FILE_NAME))) {
             long started = System.nanoTime();
-            try (SqliteStore store = SqliteStore.open(dir)) {
+            try (SqlStore store = SqlStore.open(dir)) {
                 UsageRecorder recorder = new UsageRecorder(store, org.gridmeter.server.usage.ConsumptionListener.NONE,
                         new LiveMeters(), id -> true, Clock.systemUTC(),
                         meters, java.time.Duration.ofDays(400), List.of());
@@ -61,7 +62,7 @@ public final class StartupBench {
             }
             System.out.printf("filled %d readings of %d meters in %.1f s (%.0f readings/s through the usage rules); "
                     + "database %d MB%n", readings, meters, (System.nanoTime() - started) / 1e9,
-                    readings / ((System.nanoTime() - started) / 1e9), Files.size(dir.resolve(SqliteStore.FILE_NAME)) >> 20);
+                    readings / ((System.nanoTime() - started) / 1e9), Files.size(dir.resolve(SqliteDatabase.FILE_NAME)) >> 20);
         }
 
         long[] millis = new long[5];

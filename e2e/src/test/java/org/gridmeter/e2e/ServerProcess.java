@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.gridmeter.server.TestStores;
 
 /** The shaded server jar run as its own process, as {@code ./gridmeter server} runs it. */
 final class ServerProcess implements AutoCloseable {
@@ -58,7 +59,11 @@ final class ServerProcess implements AutoCloseable {
                 "--bind", "127.0.0.1", "--udp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString(),
                 "--admin-token", TOKEN));
         command.addAll(List.of(flags));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (TestStores.postgresql()) {
+            builder.environment().put("GRIDMETER_STORE", TestStores.storeFor(dataDir)); // as an operator sets it
+        }
+        Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
         CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {

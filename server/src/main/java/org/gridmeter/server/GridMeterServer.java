@@ -22,14 +22,20 @@ import org.gridmeter.server.http.ReadAuth;
 import org.gridmeter.server.http.HttpApiServer;
 import org.gridmeter.server.ingest.DatagramLog;
 import org.gridmeter.server.ingest.IngestPipeline;
-import org.gridmeter.server.ingest.IngestWriter;
+import org.gridmeter.server.writer.IngestWriter;
+import org.gridmeter.server.users.UserRegistry;
+import org.gridmeter.server.billing.TariffRegistry;
 import org.gridmeter.server.ingest.MeterNetworks;
 import org.gridmeter.server.ingest.UdpIngestServer;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.net.KernelUdpDrops;
 import org.gridmeter.server.net.Transport;
 import org.gridmeter.server.store.ReadingQueries;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.Database;
+import org.gridmeter.server.store.PostgresDatabase;
+import org.gridmeter.server.store.PostgresTarget;
+import org.gridmeter.server.store.SqlStore;
+import org.gridmeter.server.store.SqliteDatabase;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.MeterState;
 import org.gridmeter.server.usage.UsageRecorder;
@@ -48,7 +54,7 @@ public final class GridMeterServer implements AutoCloseable {
     /** Datagrams the writer queue holds: about half a second at 200,000 datagrams/s. */
     private static final int QUERY_THREADS = 4;
 
-    private final SqliteStore store;
+    private final SqlStore store;
     private final ReadingQueries queries;
     private final IngestWriter writer;
     private final UdpIngestServer udp;
@@ -69,14 +75,21 @@ public final class GridMeterServer implements AutoCloseable {
         Path dataDir = usableDataDir(config.dataDir());
         adminToken = AdminToken.resolve(config.adminToken(), dataDir);
         metrics = new ServerMetrics(IngestPipeline.allReasons());
+        Database database = config.postgresql()
+                ? new PostgresDatabase(PostgresTarget.parse(config.store()), config.storePassword(), QUERY_THREADS)
+                : SqliteDatabase.open(dataDir, QUERY_THREADS);
         try {
-            store = SqliteStore.open(dataDir, config.tuning().mergeAfter(), config.tuning().mergeChunk(),
+            store = SqlStore.open(database, config.tuning().mergeAfter(), config.tuning().mergeChunk(),
                     config.tuning().mergeAt(), nanoTime);
+        } catch (org.gridmeter.server.store.StoreInUseException e) {
+            throw new StartupException(e.getMessage(), e);
         } catch (java.sql.SQLException e) {
-            throw new StartupException("the database in " + dataDir.toAbsolutePath().normalize() + " cannot be opened: "
-                    + e.getMessage(), e);
+            throw new StartupException("the store (" + database.describe() + ") cannot be opened: " + e.getMessage()
+                    + (config.postgresql() ? ". Check that PostgreSQL runs there, that the database exists "
+                    + "(createdb), and the password (GRIDMETER_STORE_PASSWORD or PGPASSWORD)" : ""), e);
         }
-        UserDirectory users = new UserDirectory(store.loadUsers(), clock);
+        log.info("event=store_opened store=\"{}\"", database.describe());
+        UserDirectory users = new UserDirectory(store.users().loadUsers(), clock);
         LiveMeters meters = new LiveMeters();
         TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
         biller = new Biller(new BillingCalendar(config.zone(), config.closingDay()), tariffs, store.billing(), clock,
@@ -94,7 +107,10 @@ public final class GridMeterServer implements AutoCloseable {
         writer = new IngestWriter(new IngestWriter.Components(store, recorder, rollups, biller, alerts, meters, users,
                 events, networks),
                 metrics, config.commitInterval(), config.tuning(), clock, nanoTime);
-        queries = new ReadingQueries(store);
+        UserRegistry userRegistry = new UserRegistry(writer, store.users(), users, writer.meters(),
+                metrics.readingsOrphanDiscarded::add);
+        TariffRegistry tariffRegistry = new TariffRegistry(writer, store.billing(), tariffs, clock);
+        queries = new ReadingQueries(store.database());
         blocking = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "gridmeter-query");
@@ -106,8 +122,8 @@ public final class GridMeterServer implements AutoCloseable {
         DatagramLog datagrams = new DatagramLog();
         Transport transport = Transport.best();
         udp = new UdpIngestServer(transport);
-        http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, writer, meters, queries,
-                biller, alerts, writer, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
+        http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, userRegistry, meters,
+                queries, biller, alerts, tariffRegistry, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
                 clock, datagrams, config.legacyDatagrams(), () -> kernelDrops == null ? 0 : kernelDrops.count(),
                 nanoTime, networks, config.keyGrace())),
                 new ReadAuth(new AdminAuth(adminToken), config.readAuth(), id -> {
@@ -120,7 +136,7 @@ public final class GridMeterServer implements AutoCloseable {
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(),
                 config.maxRate(), writer, metrics, clock, nanoTime, datagrams);
         try {
-            udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer), "UDP",
+            udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer::ackSink), "UDP",
                     config.bind(), config.udpPort(), "--udp-port 18010");
             KernelUdpDrops drops = KernelUdpDrops.forPort(udpAddress.getPort());
             kernelDrops = drops;

@@ -57,7 +57,7 @@ public final class Main {
     }
 
     static Parsed parse(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new ServerCommand())
+        CommandLine cmd = new CommandLine(new ServerCommand(env))
                 .setDefaultValueProvider(new EnvDefaults(env))
                 .setOut(out)
                 .setErr(err)

@@ -3,6 +3,7 @@ package org.gridmeter.server;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import org.gridmeter.protocol.Durations;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gridmeter server", mixinStandardHelpOptions = true, version = "GridMeter server 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Receives meter datagrams over UDP, stores every reading durably in SQLite, and answers the /usuario "
+            "Receives meter datagrams over UDP, stores every reading durably in SQLite (or PostgreSQL), and answers the /usuario "
                     + "HTTP API over TCP.",
             "Every flag can also be set by the environment variable named in its description; a flag on the "
                     + "command line wins over the variable, which wins over the default."},
@@ -110,8 +111,9 @@ final class ServerCommand implements Callable<ServerConfig> {
     int maxRate;
 
     @Option(names = "--store", defaultValue = "sqlite", paramLabel = "URL",
-            description = "Where readings are kept: sqlite (a file in the data directory). Env GRIDMETER_STORE. "
-                    + "Default ${DEFAULT-VALUE}.")
+            description = "Where readings are kept: sqlite (a file in the data directory) or "
+                    + "postgresql://host:port/database?user=NAME (the password from GRIDMETER_STORE_PASSWORD or "
+                    + "PGPASSWORD, never here). Env GRIDMETER_STORE. Default ${DEFAULT-VALUE}.")
     String store;
 
     @Option(names = "--retention", defaultValue = "400d", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -148,12 +150,24 @@ final class ServerCommand implements Callable<ServerConfig> {
                     + "Env GRIDMETER_CHECKPOINT_INTERVAL. Default ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    /** The environment the flags' defaults come from; the store's password is read from it, never from a flag. */
+    private final Map<String, String> env;
+
+    ServerCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    private String storePassword() {
+        String password = env.get("GRIDMETER_STORE_PASSWORD");
+        return password != null ? password : env.get("PGPASSWORD");
+    }
+
     @Override
     public ServerConfig call() {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
-                keyGrace, ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
+                readAuth, maxRate, store, storePassword(), retention, maxConnections, idleTimeout, httpRate,
+                maxStreamsPerClient, keyGrace, ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
     }
 
     static final class DurationConverter implements ITypeConverter<Duration> {

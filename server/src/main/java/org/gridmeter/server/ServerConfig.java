@@ -5,14 +5,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.PostgresTarget;
 
 /**
  * Everything the server can be told, built once from flags and environment variables
  * ({@link ServerCommand}) or directly by tests, and passed down through constructors.
  *
  * @param adminToken the admin bearer token, or {@code null} to use (or generate) {@code <dataDir>/admin-token}
- * @param store      {@code null} or {@code "sqlite"} for the embedded database in {@code dataDir}
+ * @param store      {@code null} or {@code "sqlite"} for the embedded database in {@code dataDir}, or
+ *                   {@code postgresql://host:port/database?user=NAME} ({@link PostgresTarget})
+ * @param storePassword the PostgreSQL password ({@code GRIDMETER_STORE_PASSWORD} or {@code PGPASSWORD}), or {@code null}
  * @param tuning     the writer's and the store's pacing; {@link Tuning#DEFAULTS} but for tests
  */
 public record ServerConfig(
@@ -35,6 +37,7 @@ public record ServerConfig(
         boolean readAuth,
         int maxRate,
         String store,
+        String storePassword,
         Duration retention,
         int maxConnections,
         Duration idleTimeout,
@@ -127,9 +130,11 @@ public record ServerConfig(
         if (adminToken != null && adminToken.length() < 16) {
             throw new IllegalArgumentException("--admin-token: too short (expected: at least 16 characters, e.g. the output of openssl rand -hex 16)");
         }
-        if (store != null && !store.isBlank() && !store.equals("sqlite")) {
+        if (PostgresTarget.names(store)) {
+            PostgresTarget.parse(store); // says what is wrong with it
+        } else if (store != null && !store.isBlank() && !store.equals("sqlite")) {
             throw new IllegalArgumentException("--store: '" + store
-                    + "' is not supported by this build (expected: sqlite; PostgreSQL arrives with a later release)");
+                    + "' (expected: sqlite, or postgresql://host:port/database?user=NAME)");
         }
     }
 
@@ -142,7 +147,7 @@ public record ServerConfig(
                 + commitInterval + ", closeGrace=" + closeGrace + ", excessKwh=" + excessKwh + ", excessKw=" + excessKw
                 + ", variationKwh=" + variationKwh + ", offlineAfter=" + offlineAfter + ", adminToken="
                 + (adminToken == null ? "generated" : "(set)") + ", readAuth=" + readAuth + ", maxRate=" + maxRate
-                + ", store=" + store + ", retention=" + retention + ", maxConnections=" + maxConnections
+                + ", store=" + store + ", storePassword=" + (storePassword == null ? "none" : "(set)") + ", retention=" + retention + ", maxConnections=" + maxConnections
                 + ", idleTimeout=" + idleTimeout + ", httpRate=" + httpRate + ", maxStreamsPerClient="
                 + maxStreamsPerClient + ", keyGrace=" + keyGrace + ", tuning=" + tuning + "]";
     }
@@ -152,14 +157,19 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", udpPort, httpPort, dataDir, ZoneId.systemDefault(), 10, true,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofHours(24),
                 BigDecimal.valueOf(150), BigDecimal.valueOf(5), BigDecimal.valueOf(100), Duration.ofMinutes(1),
-                null, false, 50, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Duration.ofMinutes(10), Tuning.DEFAULTS);
+                null, false, 50, null, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Duration.ofMinutes(10), Tuning.DEFAULTS);
+    }
+
+    /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
+    public boolean postgresql() {
+        return PostgresTarget.names(store);
     }
 
     /** This configuration with another store setting. */
     public ServerConfig withStore(String newStore) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, newStore, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, keyGrace,
+                readAuth, maxRate, newStore, storePassword, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, keyGrace,
                 tuning);
     }
 
@@ -167,8 +177,8 @@ public record ServerConfig(
     public ServerConfig withTuning(Tuning newTuning) {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
-                readAuth, maxRate, store, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, keyGrace,
-                newTuning);
+                readAuth, maxRate, store, storePassword, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
+                keyGrace, newTuning);
     }
 
     private static void requirePort(String flag, int port) {

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import org.gridmeter.protocol.Reading;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
 import org.gridmeter.server.users.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -292,9 +292,9 @@ class DashboardBrowserTest {
     @Test
     void withTenThousandMetersTheFleetPageRendersInUnderASecondAndUnder300KB() throws Exception {
         int meters = 10_000;
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = SqlStore.open(dir)) {
             for (long id = 1; id <= meters; id++) {
-                store.insertUser(new User(id, NAMES[(int) (id % NAMES.length)] + " " + id, "Rua " + id, TestServer.NOW,
+                store.users().insert(new User(id, NAMES[(int) (id % NAMES.length)] + " " + id, "Rua " + id, TestServer.NOW,
                         null));
             }
             store.commit();

@@ -12,7 +12,7 @@ import org.gridmeter.protocol.Ack;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.protocol.SequenceRange;
 import org.gridmeter.server.ingest.IngestPipeline;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
 import org.gridmeter.server.users.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +31,9 @@ class RateLimitIntegrationTest {
 
     @Test
     void oneMeterFloodingIsCutToItsRateAndTheOthersAreServedAsBefore() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = TestStores.openStore(dir)) {
             for (long id = 1; id <= WELL_BEHAVED + 1; id++) {
-                store.insertUser(new User(id, "user " + id, "rua " + id, TestServer.NOW, null));
+                store.users().insert(new User(id, "user " + id, "rua " + id, TestServer.NOW, null));
             }
             store.commit();
         }

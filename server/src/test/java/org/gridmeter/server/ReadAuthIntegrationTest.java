@@ -98,9 +98,8 @@ class ReadAuthIntegrationTest {
             JsonNode user = TestServer.json(get(server, "/usuario/?id=1", fresh));
             assertThat(user.has("token_leitura")).as("shown only when issued").isFalse();
         }
-        byte[] database = Files.readAllBytes(dir.resolve("gridmeter.db"));
-        String bytes = new String(database, java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertThat(bytes).doesNotContain(old).doesNotContain(fresh);
+        String bytes = TestStores.storedUsersText(dir);
+        assertThat(bytes).as("the users are in what is read").contains("u1").doesNotContain(old).doesNotContain(fresh);
         try (TestServer again = TestServer.start(dir, "--read-auth")) {
             assertThat(get(again, "/usuario/?id=1", fresh).statusCode()).as("after a restart").isEqualTo(200);
         }

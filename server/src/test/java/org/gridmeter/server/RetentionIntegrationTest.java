@@ -64,4 +64,34 @@ class RetentionIntegrationTest {
             assertThat(TestServer.json(server.get("/usuario/consumo/?id=1")).get("consumo")).hasSize(4);
         }
     }
+
+    @Test
+    void monthsOlderThanEveryMetersFirstKeptReadingGoWholeAndEachMeterKeepsItsAnchor() throws Exception {
+        long now = Instant.parse("2026-06-15T12:00:00Z").toEpochMilli();
+        TestClock clock = TestClock.at(now);
+        long march = Instant.parse("2026-03-10T00:00:00Z").toEpochMilli();
+        long april = Instant.parse("2026-04-10T00:00:00Z").toEpochMilli();
+        try (TestServer server = TestServer.start(dir, clock, "--zone", "UTC")) {
+            for (long id = 1; id <= 2; id++) {
+                server.register(id);
+                server.sendAll(id, List.of(new Reading(0, march, 1_000_000, 100), new Reading(1, march + DAY, 2_000_000, 100),
+                        new Reading(2, april + id * DAY, 3_000_000, 100), new Reading(3, now - 60_000, 4_000_000, 100)));
+            }
+            assertThat(TestStores.readingPartitions(dir)).as("PostgreSQL: a partition per month of readings")
+                    .isIn(List.of(), List.of("readings_202603", "readings_202604", "readings_202606"));
+        }
+        try (TestServer server = TestServer.start(dir, clock, "--zone", "UTC", "--retention", "30d")) {
+            for (long id = 1; id <= 2; id++) {
+                long meter = id;
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        TestServer.json(server.get("/usuario/consumo/?id=" + meter)).get("consumo").size() == 2);
+                JsonNode kept = TestServer.json(server.get("/usuario/consumo/?id=" + id)).get("consumo");
+                assertThat(java.time.OffsetDateTime.parse(kept.get(0).get("timestamp").asText()).toInstant().toEpochMilli())
+                        .as("meter %d keeps its last reading before the cutoff, in April", id).isEqualTo(april + id * DAY);
+                assertThat(server.user(id).get("consumo_total_kwh").decimalValue()).isEqualByComparingTo("4");
+            }
+            assertThat(TestStores.readingPartitions(dir)).as("PostgreSQL: March dropped whole, April kept for the anchors")
+                    .isIn(List.of(), List.of("readings_202604", "readings_202606"));
+        }
+    }
 }

@@ -67,7 +67,8 @@ class ServerCommandTest {
                 Map.entry("GRIDMETER_EXCESS_KW", "2"), Map.entry("GRIDMETER_VARIATION_KWH", "7"),
                 Map.entry("GRIDMETER_OFFLINE_AFTER", "10s"), Map.entry("GRIDMETER_ADMIN_TOKEN", "0123456789abcdef"),
                 Map.entry("GRIDMETER_READ_AUTH", "true"), Map.entry("GRIDMETER_MAX_RATE", "9"),
-                Map.entry("GRIDMETER_STORE", "sqlite"), Map.entry("GRIDMETER_RETENTION", "30d"),
+                Map.entry("GRIDMETER_STORE", "postgresql://db.example:5433/gm?user=gridmeter"),
+                Map.entry("GRIDMETER_STORE_PASSWORD", "s3cret"), Map.entry("GRIDMETER_RETENTION", "30d"),
                 Map.entry("GRIDMETER_MAX_CONNECTIONS", "3"), Map.entry("GRIDMETER_IDLE_TIMEOUT", "5s"),
                 Map.entry("GRIDMETER_HTTP_RATE", "300"), Map.entry("GRIDMETER_MAX_STREAMS_PER_CLIENT", "4"),
                 Map.entry("GRIDMETER_KEY_GRACE", "90s"),
@@ -78,8 +79,32 @@ class ServerCommandTest {
         assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 1, 2, Path.of("/tmp/x"), ZoneId.of("America/Bahia"),
                 31, false, Duration.ofSeconds(30), 5, Duration.ofSeconds(1), Duration.ofHours(2),
                 new BigDecimal("10.5"), new BigDecimal("2"), new BigDecimal("7"), Duration.ofSeconds(10),
-                "0123456789abcdef", true, 9, "sqlite", Duration.ofDays(30), 3, Duration.ofSeconds(5), 300, 4,
+                "0123456789abcdef", true, 9, "postgresql://db.example:5433/gm?user=gridmeter", "s3cret", Duration.ofDays(30), 3, Duration.ofSeconds(5), 300, 4,
                 Duration.ofSeconds(90), ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(3))));
+    }
+
+    @Test
+    void theStorePasswordComesFromPgpasswordWhenGridmeterStorePasswordIsUnset() {
+        ServerConfig config = parse(Map.of("PGPASSWORD", "from-pg"), "--store",
+                "postgresql://localhost/gm?user=gridmeter").config();
+
+        assertThat(config.storePassword()).isEqualTo("from-pg");
+        assertThat(config.toString()).doesNotContain("from-pg");
+    }
+
+    @Test
+    void aStoreUrlWithAPasswordOrWithoutAUserIsRefusedWithTheForm() {
+        for (String bad : new String[] {"postgresql://gm:secret@localhost/gm?user=gm",
+                "postgresql://localhost/gm?user=gm&password=secret", "postgresql://localhost/gm", "postgresql://localhost/?user=gm",
+                "mysql://localhost/gm"}) {
+            StringWriter err = new StringWriter();
+            Main.Parsed parsed = Main.parse(new String[] {"--store", bad}, Map.of(), new PrintWriter(new StringWriter()),
+                    new PrintWriter(err));
+
+            assertThat(parsed.config()).as(bad).isNull();
+            assertThat(parsed.exitCode()).as(bad).isEqualTo(2);
+            assertThat(err.toString()).as(bad).contains("--store").doesNotContain("secret");
+        }
     }
 
     @Test

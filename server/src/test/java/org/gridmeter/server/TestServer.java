@@ -82,6 +82,9 @@ final class TestServer implements AutoCloseable {
         if (!List.of(flags).contains("--http-rate")) {
             args.addAll(List.of("--http-rate", "1000000"));
         }
+        if (!List.of(flags).contains("--store")) {
+            args.addAll(List.of("--store", TestStores.storeFor(dataDir))); // SQLite, or PostgreSQL in that run
+        }
         args.addAll(List.of(flags));
         StringWriter err = new StringWriter();
         Main.Parsed parsed = Main.parse(args.toArray(String[]::new), Map.of(), new PrintWriter(new StringWriter()),

@@ -1,6 +1,8 @@
 package org.gridmeter.server.alerts;
 
-/** Where alerts are kept; writer thread, in its open transaction. */
+import java.util.List;
+
+/** Where alerts are kept; writer thread, in its open transaction; failures are unchecked ({@code StoreException}). */
 public interface AlertRepository {
 
     /** Stores a new alert and returns its id. */
@@ -8,4 +10,7 @@ public interface AlertRepository {
 
     /** Records that alert {@code id} ended at {@code endMillis}. */
     void end(long id, long endMillis);
+
+    /** The alerts that have not ended: what a restart resumes from. */
+    List<Alert> loadActive();
 }

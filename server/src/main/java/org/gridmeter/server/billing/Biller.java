@@ -65,7 +65,7 @@ public final class Biller implements ConsumptionListener {
 
     private final BillingCalendar calendar;
     private final TariffBook tariffs;
-    private final BillingRepository repository;
+    private final InvoiceRepository repository;
     private final Clock clock;
     private final long graceMillis;
     private final Map<Long, CycleState> states = new HashMap<>();
@@ -76,7 +76,7 @@ public final class Biller implements ConsumptionListener {
     /** Meters with cycles left to close, and the reading time to close them up to. */
     private final Map<Long, Long> behind = new HashMap<>();
 
-    public Biller(BillingCalendar calendar, TariffBook tariffs, BillingRepository repository, Clock clock,
+    public Biller(BillingCalendar calendar, TariffBook tariffs, InvoiceRepository repository, Clock clock,
             Duration closeGrace, Collection<Saved> restored) {
         this.calendar = calendar;
         this.tariffs = tariffs;

@@ -5,7 +5,7 @@ import org.gridmeter.protocol.Ack;
 import org.gridmeter.protocol.Refusal;
 
 /** Sends ACK and refusal datagrams to meters. Callable from any thread; never blocks. */
-interface AckSink {
+public interface AckSink {
 
     /** @param key the meter's key to authenticate the ACK with, or {@code null} for a CRC */
     void send(Ack ack, byte[] key, InetSocketAddress to);

@@ -44,7 +44,7 @@ public final class MeterNetworks {
     }
 
     /** Writer thread: the user was deleted. */
-    void forget(long meterId) {
+    public void forget(long meterId) {
         meters.remove(meterId);
         views.remove(meterId);
     }

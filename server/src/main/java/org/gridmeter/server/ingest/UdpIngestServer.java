@@ -39,7 +39,8 @@ public final class UdpIngestServer implements AckSink, AutoCloseable {
     }
 
     /** Binds and starts receiving; returns the bound address (port 0 picks a free one). */
-    public InetSocketAddress start(String bind, int port, IngestPipeline pipeline, IngestWriter writer)
+    public InetSocketAddress start(String bind, int port, IngestPipeline pipeline,
+            java.util.function.Consumer<AckSink> acksTo)
             throws InterruptedException {
         int slot = Wire.MAX_DATAGRAM_SIZE + 100; // room to see (and reject) slightly oversized datagrams
         Bootstrap bootstrap = new Bootstrap()
@@ -53,7 +54,7 @@ public final class UdpIngestServer implements AckSink, AutoCloseable {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
         }
         channel = bootstrap.bind(bind, port).sync().channel();
-        writer.ackSink(this);
+        acksTo.accept(this); // the writer sends ACKs through this channel from now on
         Object granted = channel.config().getOption(ChannelOption.SO_RCVBUF);
         log.info("event=udp_bound address={} transport={} receive_buffer_bytes={}", channel.localAddress(),
                 transport, granted);

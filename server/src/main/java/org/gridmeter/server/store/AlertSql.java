@@ -17,7 +17,7 @@ import org.gridmeter.server.alerts.AlertType;
 public final class AlertSql implements AlertRepository {
 
     static final String COLUMNS =
-            "SELECT id, meter_id, type, rule, start_ms, end_ms, value, baseline, limit_value, window FROM alerts";
+            "SELECT id, meter_id, type, rule, start_ms, end_ms, value, baseline, limit_value, \"window\" FROM alerts";
 
     private final PreparedStatement insert;
     private final PreparedStatement end;
@@ -26,7 +26,7 @@ public final class AlertSql implements AlertRepository {
     AlertSql(Connection connection) throws SQLException {
         this.connection = connection;
         insert = connection.prepareStatement("INSERT INTO alerts (meter_id, type, rule, start_ms, end_ms, value, "
-                + "baseline, limit_value, window, message) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+                + "baseline, limit_value, \"window\", message) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS);
         end = connection.prepareStatement("UPDATE alerts SET end_ms = ? WHERE id = ?");
     }
@@ -64,9 +64,14 @@ public final class AlertSql implements AlertRepository {
         }
     }
 
-    public List<Alert> loadActive() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS + " WHERE end_ms IS NULL")) {
-            return alerts(ps);
+    @Override
+    public List<Alert> loadActive() {
+        try {
+            try (PreparedStatement ps = connection.prepareStatement(COLUMNS + " WHERE end_ms IS NULL")) {
+                return alerts(ps);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 

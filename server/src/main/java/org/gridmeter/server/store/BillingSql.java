@@ -31,15 +31,20 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
         this.connection = connection;
         addRollup = connection.prepareStatement("INSERT INTO rollups (meter_id, bucket_ms, consumption_mwh) "
                 + "VALUES (?, ?, ?) ON CONFLICT (meter_id, bucket_ms) DO UPDATE "
-                + "SET consumption_mwh = consumption_mwh + excluded.consumption_mwh");
+                + "SET consumption_mwh = rollups.consumption_mwh + excluded.consumption_mwh");
         addSpan = connection.prepareStatement("INSERT INTO rollup_spans (meter_id, from_ms, to_ms, consumption_mwh) "
                 + "VALUES (?, ?, ?, ?) ON CONFLICT (meter_id, from_ms, to_ms) DO UPDATE "
-                + "SET consumption_mwh = consumption_mwh + excluded.consumption_mwh");
-        saveInvoice = connection.prepareStatement("INSERT OR REPLACE INTO invoices (meter_id, cycle_start_ms, "
-                + "cycle_end_ms, month, opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, "
-                + "closed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "SET consumption_mwh = rollup_spans.consumption_mwh + excluded.consumption_mwh");
+        // an invoice closed again (a replay after a crash) replaces the one saved before
+        saveInvoice = connection.prepareStatement("INSERT INTO invoices (meter_id, cycle_start_ms, cycle_end_ms, "
+                + "month, opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, closed_ms) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, cycle_start_ms) DO UPDATE SET "
+                + "cycle_end_ms = excluded.cycle_end_ms, month = excluded.month, opening_mwh = excluded.opening_mwh, "
+                + "consumption_mwh = excluded.consumption_mwh, adjustment_mwh = excluded.adjustment_mwh, "
+                + "amount = excluded.amount, tariff_json = excluded.tariff_json, estimated = excluded.estimated, "
+                + "closed_ms = excluded.closed_ms");
         rollupRows = new Batch(addRollup);
-        saveState = connection.prepareStatement(SqliteStore.upsert("billing_state", "meter_id", "cycle_start_ms",
+        saveState = connection.prepareStatement(SqlStore.upsert("billing_state", "meter_id", "cycle_start_ms",
                 "cycle_mwh", "ahead", "total_mwh", "billed_mwh", "recent_invoices"));
         stateRows = new Batch(saveState);
     }
@@ -97,69 +102,89 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
         }
     }
 
-    public void saveStates(List<Biller.Saved> states) throws SQLException {
-        List<Biller.Saved> sorted = new ArrayList<>(states);
-        sorted.sort(java.util.Comparator.comparingLong(Biller.Saved::meterId));
-        for (Biller.Saved s : sorted) {
-            saveState.setLong(1, s.meterId());
-            saveState.setLong(2, s.cycleStartMillis());
-            saveState.setLong(3, s.cycleMwh());
-            StringBuilder ahead = new StringBuilder();
-            s.ahead().forEach((start, mwh) -> ahead.append(ahead.length() == 0 ? "" : ",").append(start).append(':')
-                    .append(mwh));
-            saveState.setString(4, ahead.toString());
-            saveState.setLong(5, s.totalMwh());
-            saveState.setLong(6, s.billedMwh());
-            saveState.setString(7, String.join(",", s.recentInvoicesMwh().stream().map(String::valueOf).toList()));
-            stateRows.add();
-        }
-        stateRows.flush();
-    }
-
-    public List<Biller.Saved> loadStates() throws SQLException {
-        List<Biller.Saved> states = new ArrayList<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, "
-                + "cycle_start_ms, cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices FROM billing_state")) {
-            while (rs.next()) {
-                Map<Long, Long> ahead = new TreeMap<>();
-                for (String pair : rs.getString(4).split(",")) {
-                    if (!pair.isEmpty()) {
-                        String[] kv = pair.split(":");
-                        ahead.put(Long.parseLong(kv[0]), Long.parseLong(kv[1]));
-                    }
-                }
-                List<Long> recent = new ArrayList<>();
-                for (String v : rs.getString(7).split(",")) {
-                    if (!v.isEmpty()) {
-                        recent.add(Long.parseLong(v));
-                    }
-                }
-                states.add(new Biller.Saved(rs.getLong(1), rs.getLong(2), rs.getLong(3), ahead, rs.getLong(5),
-                        rs.getLong(6), recent));
+    @Override
+    public void saveStates(List<Biller.Saved> states) {
+        try {
+            List<Biller.Saved> sorted = new ArrayList<>(states);
+            sorted.sort(java.util.Comparator.comparingLong(Biller.Saved::meterId));
+            for (Biller.Saved s : sorted) {
+                saveState.setLong(1, s.meterId());
+                saveState.setLong(2, s.cycleStartMillis());
+                saveState.setLong(3, s.cycleMwh());
+                StringBuilder ahead = new StringBuilder();
+                s.ahead().forEach((start, mwh) -> ahead.append(ahead.length() == 0 ? "" : ",").append(start).append(':')
+                        .append(mwh));
+                saveState.setString(4, ahead.toString());
+                saveState.setLong(5, s.totalMwh());
+                saveState.setLong(6, s.billedMwh());
+                saveState.setString(7, String.join(",", s.recentInvoicesMwh().stream().map(String::valueOf).toList()));
+                stateRows.add();
             }
-        }
-        return states;
-    }
-
-    public void saveTariff(Tariff tariff, long createdMillis) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO tariffs (effective_ms, definition_json, created_ms) VALUES (?, ?, ?)")) {
-            ps.setLong(1, tariff.effectiveMillis());
-            ps.setString(2, TariffJson.toText(tariff));
-            ps.setLong(3, createdMillis);
-            ps.executeUpdate();
+            stateRows.flush();
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
-    public List<Tariff> loadTariffs() throws SQLException {
-        List<Tariff> tariffs = new ArrayList<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT effective_ms, definition_json FROM tariffs ORDER BY effective_ms, id")) {
-            while (rs.next()) {
-                Tariff t = TariffJson.fromText(rs.getString(2));
-                tariffs.add(new Tariff(rs.getLong(1), t.pricePerKwh(), t.blocks(), t.bandeira(), t.flagSurchargePerKwh()));
+    @Override
+    public List<Biller.Saved> loadStates() {
+        try {
+            List<Biller.Saved> states = new ArrayList<>();
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, "
+                    + "cycle_start_ms, cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices FROM billing_state")) {
+                while (rs.next()) {
+                    Map<Long, Long> ahead = new TreeMap<>();
+                    for (String pair : rs.getString(4).split(",")) {
+                        if (!pair.isEmpty()) {
+                            String[] kv = pair.split(":");
+                            ahead.put(Long.parseLong(kv[0]), Long.parseLong(kv[1]));
+                        }
+                    }
+                    List<Long> recent = new ArrayList<>();
+                    for (String v : rs.getString(7).split(",")) {
+                        if (!v.isEmpty()) {
+                            recent.add(Long.parseLong(v));
+                        }
+                    }
+                    states.add(new Biller.Saved(rs.getLong(1), rs.getLong(2), rs.getLong(3), ahead, rs.getLong(5),
+                            rs.getLong(6), recent));
+                }
             }
+            return states;
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        return tariffs;
+    }
+
+    @Override
+    public void saveTariff(Tariff tariff, long createdMillis) {
+        try {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO tariffs (effective_ms, definition_json, created_ms) VALUES (?, ?, ?)")) {
+                ps.setLong(1, tariff.effectiveMillis());
+                ps.setString(2, TariffJson.toText(tariff));
+                ps.setLong(3, createdMillis);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @Override
+    public List<Tariff> loadTariffs() {
+        try {
+            List<Tariff> tariffs = new ArrayList<>();
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT effective_ms, definition_json FROM tariffs ORDER BY effective_ms, id")) {
+                while (rs.next()) {
+                    Tariff t = TariffJson.fromText(rs.getString(2));
+                    tariffs.add(new Tariff(rs.getLong(1), t.pricePerKwh(), t.blocks(), t.bandeira(), t.flagSurchargePerKwh()));
+                }
+            }
+            return tariffs;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 }

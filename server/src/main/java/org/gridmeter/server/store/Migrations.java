@@ -9,13 +9,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The schema, as numbered steps applied in order on start; {@code PRAGMA user_version} records the
- * last one applied. Append a step to change the schema; never edit a released one. The README's
- * "Storage" section documents the tables.
+ * A schema, as numbered steps applied in order on start, and where the database records the last
+ * one applied. Append a step to change a schema; never edit a released one. docs/storage.md
+ * documents the tables. Each database has its own steps ({@link #SQLITE} here,
+ * {@link PostgresSchema#SCHEMA}): the same tables, in each one's types.
  */
 final class Migrations {
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+    /** A database's steps, and how it reads and records its version. */
+    record Schema(String name, List<String> steps, VersionQuery version, VersionUpdate record) {
+    }
+
+    @FunctionalInterface
+    interface VersionQuery {
+        int read(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface VersionUpdate {
+        void write(Statement st, int version) throws SQLException;
+    }
 
     static final List<String> STEPS = List.of(
             // 1: users, readings with their consumption decision, per-meter running state, events.
@@ -195,33 +210,43 @@ final class Migrations {
             ALTER TABLE users ADD COLUMN previous_key_until_ms INTEGER NOT NULL DEFAULT 0;
             """);
 
+    /** SQLite: {@code PRAGMA user_version} records the version. */
+    static final Schema SQLITE = new Schema("sqlite", STEPS, c -> {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }, (st, version) -> st.execute("PRAGMA user_version = " + version));
+
     private Migrations() {
     }
 
-    /** Applies every step newer than the database's version, each in its own transaction. */
+    /** Applies every step of the SQLite schema newer than the database's version. */
     static void migrate(Connection connection) throws SQLException {
-        int version;
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
-        if (version > STEPS.size()) {
+        migrate(connection, SQLITE);
+    }
+
+    /** Applies every step newer than the database's version, each in its own transaction. */
+    static void migrate(Connection connection, Schema schema) throws SQLException {
+        List<String> steps = schema.steps();
+        int version = schema.version().read(connection);
+        if (version > steps.size()) {
             throw new SQLException("the database has schema version " + version + " but this server knows only "
-                    + STEPS.size() + ": run a newer GridMeter, or point --data-dir elsewhere");
+                    + steps.size() + ": run a newer GridMeter, or point it at another database");
         }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            for (int step = version; step < STEPS.size(); step++) {
+            for (int step = version; step < steps.size(); step++) {
                 try (Statement st = connection.createStatement()) {
-                    for (String sql : STEPS.get(step).split(";")) {
+                    for (String sql : steps.get(step).split(";")) {
                         if (!sql.isBlank()) {
                             st.execute(sql);
                         }
                     }
-                    st.execute("PRAGMA user_version = " + (step + 1));
+                    schema.record().write(st, step + 1);
                 }
                 connection.commit();
-                log.info("event=schema_migrated version={}", step + 1);
+                log.info("event=schema_migrated store={} version={}", schema.name(), step + 1);
             }
         } catch (SQLException e) {
             connection.rollback();

@@ -85,6 +85,7 @@ final class ReadingLog {
     }
 
     private final Connection connection;
+    private final Database database;
     private final PreparedStatement insertReading;
     private final Batch insertRows;
     private final PreparedStatement appendLog;
@@ -129,8 +130,9 @@ final class ReadingLog {
     private volatile int waiting;
 
     /** @param nanoTime the monotonic ticker that tells how long committed readings waited */
-    ReadingLog(Connection connection, long mergeAfterNanos, int chunk, int mergeAt,
+    ReadingLog(Connection connection, Database database, long mergeAfterNanos, int chunk, int mergeAt,
             java.util.function.LongSupplier nanoTime) throws SQLException {
+        this.database = database;
         this.mergeAt = mergeAt;
         this.connection = connection;
         this.nanoTime = nanoTime;
@@ -540,7 +542,7 @@ final class ReadingLog {
     /** Deletes log rows up to {@code lastId} that the committed checkpoint covers (their readings are merged). */
     private void deleteMerged(long lastId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "DELETE FROM reading_log WHERE id <= min(?, (SELECT log_rowid FROM checkpoint))")) {
+                "DELETE FROM reading_log WHERE id <= " + database.least("?", "(SELECT log_rowid FROM checkpoint)"))) {
             ps.setLong(1, lastId);
             ps.executeUpdate();
         }
@@ -565,12 +567,16 @@ final class ReadingLog {
     private void insert(Columns c, int from, int to) throws SQLException {
         for (int k = from; k < to; k++) {
             int i = c.order[k];
+            if (k + 1 < to && c.meter[c.order[k + 1]] == c.meter[i] && c.ts[c.order[k + 1]] == c.ts[i]) {
+                continue; // a later version of the reading follows: it wins (one statement may not upsert a key twice)
+            }
+            database.coverReading(connection, c.ts[i]);
             insertReading.setLong(1, c.meter[i]);
             insertReading.setLong(2, c.ts[i]);
             insertReading.setLong(3, c.energy[i]);
-            SqliteStore.setNullable(insertReading, 4, c.power[i] == NO_POWER ? null : c.power[i]);
-            SqliteStore.setNullable(insertReading, 5, c.seq[i] == Reading.NO_SEQUENCE ? null : c.seq[i]);
-            SqliteStore.setNullable(insertReading, 6, c.exported[i] == Reading.NO_EXPORT ? null : c.exported[i]);
+            SqlStore.setNullable(insertReading, 4, c.power[i] == NO_POWER ? null : c.power[i]);
+            SqlStore.setNullable(insertReading, 5, c.seq[i] == Reading.NO_SEQUENCE ? null : c.seq[i]);
+            SqlStore.setNullable(insertReading, 6, c.exported[i] == Reading.NO_EXPORT ? null : c.exported[i]);
             insertReading.setLong(7, c.delta[i]);
             insertReading.setInt(8, c.kind[i]);
             insertReading.setLong(9, c.from[i]);

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.TreeMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.gridmeter.server.alerts.Alert;
 import org.gridmeter.server.billing.BillingCalendar;
 import org.gridmeter.server.billing.Invoice;
@@ -17,18 +16,35 @@ import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.StoredReading;
 
 /**
- * Read-only queries over stored readings, for the HTTP side. Each calling thread gets its own
- * read connection (SQLite in WAL mode lets readers run beside the writer), so call it from a small
- * fixed pool, never from an event loop: every method blocks on the database.
+ * Read-only queries over stored readings, for the HTTP side, on either database. Each call takes a
+ * read connection from the database's pool and reads in one transaction (one snapshot of what was
+ * committed), so call it from a small fixed pool of threads, never from an event loop: every method
+ * blocks on the database.
  */
 public final class ReadingQueries implements AutoCloseable {
 
-    private final SqliteStore store;
-    private final List<Connection> opened = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Connection> connections = new ThreadLocal<>();
+    private final Database database;
 
-    public ReadingQueries(SqliteStore store) {
-        this.store = store;
+    public ReadingQueries(Database database) {
+        this.database = database;
+    }
+
+    /** A read transaction: {@code body} runs on one connection and sees one snapshot. */
+    private <T> T read(SqlBody<T> body) throws SQLException {
+        try (Connection c = database.reader()) {
+            c.setAutoCommit(false);
+            try {
+                return body.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlBody<T> {
+        T run(Connection c) throws SQLException;
     }
 
     /** Up to {@code limit} readings of the meter after {@code afterMillis}, oldest first. */
@@ -47,26 +63,19 @@ public final class ReadingQueries implements AutoCloseable {
      * few seconds' worth, decoded here; a later version of a reading wins), in one read transaction.
      */
     private List<StoredReading> select(long meterId, long fromMillis, long toMillis, int limit) throws SQLException {
-        Connection c = connection();
-        c.setAutoCommit(false); // both SELECTs see the same snapshot
-        try {
-            return select(c, meterId, fromMillis, toMillis, limit);
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
+        return read(c -> select(c, meterId, fromMillis, toMillis, limit)); // both SELECTs see the same snapshot
     }
 
     private static List<StoredReading> select(Connection c, long meterId, long fromMillis, long toMillis, int limit)
             throws SQLException {
         TreeMap<Long, StoredReading> rows = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement(SqliteStore.READING_COLUMNS
+        try (PreparedStatement ps = c.prepareStatement(SqlStore.READING_COLUMNS
                 + " WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?")) {
             ps.setLong(1, meterId);
             ps.setLong(2, fromMillis);
             ps.setLong(3, toMillis);
             ps.setInt(4, limit);
-            for (StoredReading r : SqliteStore.readings(ps)) {
+            for (StoredReading r : SqlStore.readings(ps)) {
                 rows.put(r.timestampMillis(), r);
             }
         }
@@ -88,29 +97,24 @@ public final class ReadingQueries implements AutoCloseable {
      * in one read transaction. What an exact share of a part of a 15-minute bucket is computed from.
      */
     public List<StoredReading> overlapping(long meterId, long fromMillis, long toMillis) throws SQLException {
-        Connection c = connection();
-        c.setAutoCommit(false);
-        try {
+        return read(c -> {
             List<StoredReading> readings = new ArrayList<>(select(c, meterId, fromMillis, toMillis, Integer.MAX_VALUE));
             StoredReading next = firstAtOrAfter(c, meterId, toMillis);
             if (next != null) {
                 readings.add(next);
             }
             return readings;
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     /** The meter's first reading at or after {@code t} (table or log, the later version winning), or {@code null}. */
     private static StoredReading firstAtOrAfter(Connection c, long meterId, long t) throws SQLException {
         StoredReading first;
-        try (PreparedStatement ps = c.prepareStatement(SqliteStore.READING_COLUMNS
+        try (PreparedStatement ps = c.prepareStatement(SqlStore.READING_COLUMNS
                 + " WHERE meter_id = ? AND ts >= ? ORDER BY ts LIMIT 1")) {
             ps.setLong(1, meterId);
             ps.setLong(2, t);
-            List<StoredReading> rows = SqliteStore.readings(ps);
+            List<StoredReading> rows = SqlStore.readings(ps);
             first = rows.isEmpty() ? null : rows.get(0);
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM reading_log ORDER BY id");
@@ -135,9 +139,7 @@ public final class ReadingQueries implements AutoCloseable {
      * the answer agrees with every other route's.
      */
     public Consumption consumption(long meterId, long fromMillis, long toMillis) throws SQLException {
-        Connection c = connection();
-        c.setAutoCommit(false); // the rollups, the saved state's log row and the log: one snapshot
-        try {
+        return read(c -> { // the rollups, the saved state's log row and the log: one snapshot
             TreeMap<Long, Long> buckets = new TreeMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT bucket_ms, consumption_mwh FROM rollups "
                     + "WHERE meter_id = ? AND bucket_ms >= ? AND bucket_ms < ?")) {
@@ -182,15 +184,16 @@ public final class ReadingQueries implements AutoCloseable {
                 }
             }
             return new Consumption(java.util.Collections.unmodifiableNavigableMap(buckets), List.copyOf(spans));
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     /** The meter's closed invoices, newest first. */
     public List<Invoice> invoices(long meterId, BillingCalendar calendar) throws SQLException {
-        try (PreparedStatement ps = connection().prepareStatement("SELECT cycle_start_ms, cycle_end_ms, month, "
+        return read(c -> invoices(c, meterId));
+    }
+
+    private static List<Invoice> invoices(Connection c, long meterId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT cycle_start_ms, cycle_end_ms, month, "
                 + "opening_mwh, consumption_mwh, adjustment_mwh, amount, tariff_json, estimated, closed_ms "
                 + "FROM invoices WHERE meter_id = ? ORDER BY cycle_start_ms DESC")) {
             ps.setLong(1, meterId);
@@ -210,32 +213,17 @@ public final class ReadingQueries implements AutoCloseable {
 
     /** The meter's alerts, newest first. */
     public List<Alert> alerts(long meterId) throws SQLException {
-        try (PreparedStatement ps = connection().prepareStatement(AlertSql.COLUMNS
-                + " WHERE meter_id = ? ORDER BY start_ms DESC, id DESC")) {
-            ps.setLong(1, meterId);
-            return AlertSql.alerts(ps);
-        }
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(AlertSql.COLUMNS
+                    + " WHERE meter_id = ? ORDER BY start_ms DESC, id DESC")) {
+                ps.setLong(1, meterId);
+                return AlertSql.alerts(ps);
+            }
+        });
     }
 
-    private Connection connection() throws SQLException {
-        Connection c = connections.get();
-        if (c == null || c.isClosed()) {
-            c = store.openReader();
-            connections.set(c);
-            opened.add(c);
-        }
-        return c;
-    }
-
+    /** The connections belong to the database's pool, which the store closes. */
     @Override
     public void close() {
-        for (Connection c : opened) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing at shutdown: nothing left to do with it
-            }
-        }
-        opened.clear();
     }
 }

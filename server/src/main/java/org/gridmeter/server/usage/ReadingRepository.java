@@ -44,6 +44,15 @@ public interface ReadingRepository {
     /** Records a notable event of a meter (reset, glitch, conflict), for people to inspect. */
     void event(long meterId, long timestampMillis, String kind, String detail);
 
+    /**
+     * Drops, at once, the readings of every meter older than {@code timestampMillis} where the store
+     * keeps them apart by time (PostgreSQL's monthly partitions); returns how many parts it dropped.
+     * Every meter's own oldest kept reading is at or after the time.
+     */
+    default int dropBefore(long timestampMillis) {
+        return 0;
+    }
+
     /** Deletes the meter's readings older than {@code timestampMillis}; returns how many. */
     default int deleteBefore(long meterId, long timestampMillis) {
         return 0;

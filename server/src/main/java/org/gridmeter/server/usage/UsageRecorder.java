@@ -468,18 +468,33 @@ public final class UsageRecorder {
      * are refused from then on (nothing is left to decide them from). Returns how many were deleted.
      */
     public long retain(long cutoffMillis) {
-        long deleted = 0;
+        // first where each meter's kept readings will start, so that whole parts of the table older than
+        // every meter's first kept reading go at once; then each meter's older rows
+        Map<MeterState, Long> trims = new HashMap<>();
+        long oldestKept = cutoffMillis;
         for (MeterState state : states.values()) {
             if (state.firstTimestampMillis < 0 || state.firstTimestampMillis >= cutoffMillis) {
                 continue;
             }
             StoredReading anchor = repository.lastNormalBefore(state.meterId, cutoffMillis);
             if (anchor != null && anchor.timestampMillis() > state.firstTimestampMillis) {
-                deleted += repository.deleteBefore(state.meterId, anchor.timestampMillis());
-                state.firstTimestampMillis = anchor.timestampMillis();
-                state.trimmedBeforeMillis = anchor.timestampMillis();
-                markDirty(state);
+                trims.put(state, anchor.timestampMillis());
+                oldestKept = Math.min(oldestKept, anchor.timestampMillis());
+            } else {
+                oldestKept = Math.min(oldestKept, state.firstTimestampMillis);
             }
+        }
+        if (trims.isEmpty()) {
+            return 0;
+        }
+        repository.dropBefore(oldestKept);
+        long deleted = 0;
+        for (Map.Entry<MeterState, Long> trim : trims.entrySet()) {
+            MeterState state = trim.getKey();
+            deleted += repository.deleteBefore(state.meterId, trim.getValue());
+            state.firstTimestampMillis = trim.getValue();
+            state.trimmedBeforeMillis = trim.getValue();
+            markDirty(state);
         }
         return deleted;
     }

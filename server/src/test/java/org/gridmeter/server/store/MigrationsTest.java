@@ -17,7 +17,7 @@ class MigrationsTest {
     /** A database of schema 4 (before the exported total): step 5 counts each meter's export from its readings. */
     @Test
     void stepFiveCountsTheExportOfReadingsAlreadyStored() throws Exception {
-        try (Connection c = SqliteStore.connect(dir.resolve(SqliteStore.FILE_NAME), false);
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteDatabase.FILE_NAME));
                 Statement st = c.createStatement()) {
             for (String step : Migrations.STEPS.subList(0, 4)) {
                 for (String sql : step.split(";")) {
@@ -37,7 +37,7 @@ class MigrationsTest {
                     + "(2, 0, 7, NULL, 7, 0)");
         }
 
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = SqlStore.open(dir)) {
             var states = store.loadStates().stream()
                     .collect(java.util.stream.Collectors.toMap(MeterState.Saved::meterId, s -> s));
             assertThat(states.get(1L).exportedTotalMwh()).isEqualTo(20);

@@ -71,8 +71,8 @@ class ReadingLogTest {
 
     @Test
     void aCommittedReadingIsReadFromTheLogThenFromTheTableAndNeverTwice() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir); ReadingQueries queries = new ReadingQueries(store);
-                Connection reader = store.openReader()) {
+        try (SqlStore store = SqlStore.open(dir); ReadingQueries queries = new ReadingQueries(store.database());
+                Connection reader = store.database().reader()) {
             store.insert(1, reading(1_000, 10));
             store.insert(2, reading(1_000, 20));
             store.insert(1, reading(2_000, 11));
@@ -108,7 +108,7 @@ class ReadingLogTest {
 
     @Test
     void recoveryMergesTheWholeLogAndReturnsWhatFollowsTheCheckpoint() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = SqlStore.open(dir)) {
             store.insert(1, reading(1_000, 10));
             store.checkpoint();
             store.commit();
@@ -117,7 +117,7 @@ class ReadingLogTest {
             store.commit();
             store.insert(3, reading(9_000, 99)); // never committed: a crash loses it
         }
-        try (SqliteStore store = SqliteStore.open(dir); Connection reader = store.openReader()) {
+        try (SqlStore store = SqlStore.open(dir); Connection reader = store.database().reader()) {
             List<LogItem> replay = store.recoverLog();
 
             assertThat(replay).extracting(r -> ((LogItem.Reading) r).reading())
@@ -128,14 +128,14 @@ class ReadingLogTest {
             assertThat(count(reader, "readings")).isEqualTo(3);
             assertThat(count(reader, "reading_log")).isZero();
         }
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = SqlStore.open(dir)) {
             assertThat(store.recoverLog()).as("nothing left to replay").isEmpty();
         }
     }
 
     @Test
     void theWritersQueriesSeeUnmergedReadingsWithoutMergingTheLog() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir); Connection reader = store.openReader()) {
+        try (SqlStore store = SqlStore.open(dir); Connection reader = store.database().reader()) {
             store.insert(1, reading(1_000, 10));
             store.commit();
             store.insert(1, reading(2_000, 11)); // in the open transaction
@@ -162,8 +162,8 @@ class ReadingLogTest {
 
     @Test
     void aReadingDecidedAgainIsLoggedAgainAndItsLastVersionWinsEverywhere() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir); ReadingQueries queries = new ReadingQueries(store);
-                Connection reader = store.openReader()) {
+        try (SqlStore store = SqlStore.open(dir); ReadingQueries queries = new ReadingQueries(store.database());
+                Connection reader = store.database().reader()) {
             store.insert(1, new StoredReading(1_000, 5, 1, 0, Reading.NO_EXPORT, 0, ReadingKind.PENDING, 1_000));
             store.commit();
 
@@ -187,7 +187,7 @@ class ReadingLogTest {
             assertThat(queries.page(1, Long.MIN_VALUE, 10)).singleElement()
                     .satisfies(r -> assertThat(r.kind()).as("a merged reading, decided again").isEqualTo(ReadingKind.GLITCH));
         }
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = SqlStore.open(dir)) {
             store.recoverLog();
             assertThat(store.find(1, 1_000).kind()).as("so does recovery").isEqualTo(ReadingKind.GLITCH);
         }
@@ -195,7 +195,7 @@ class ReadingLogTest {
 
     @Test
     void aMergedReadingDecidedAgainIsSeenAsItsNewVersionByTheWriter() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (SqlStore store = SqlStore.open(dir)) {
             store.insert(1, reading(500, 5));
             store.insert(1, reading(1_000, 10));
             store.commit();

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Random;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.server.store.ReadingQueries;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,14 +42,14 @@ class UsageRecorderTest {
 
     /** A recorder over its own store; every meter counts as registered unless told otherwise. */
     private final class Fixture {
-        final SqliteStore store;
+        final SqlStore store;
         final ReadingQueries queries;
         final LiveMeters live = new LiveMeters();
         final UsageRecorder recorder;
 
         Fixture(String name, int orphanLimit, boolean registered) throws Exception {
-            store = SqliteStore.open(dir.resolve(name));
-            queries = new ReadingQueries(store);
+            store = org.gridmeter.server.TestStores.openStore(dir.resolve(name));
+            queries = new ReadingQueries(store.database());
             closeables.add(queries);
             closeables.add(store);
             recorder = new UsageRecorder(store, ConsumptionListener.NONE, live, id -> registered, CLOCK,

@@ -17,27 +17,26 @@ import org.gridmeter.server.usage.ConsumptionChain;
 import org.gridmeter.server.usage.MeterState;
 import org.gridmeter.server.usage.ReadingKind;
 import org.gridmeter.server.usage.ReadingRepository;
+import org.gridmeter.server.usage.StateRepository;
 import org.gridmeter.server.usage.StoredReading;
 import org.gridmeter.server.users.DeletedUser;
 import org.gridmeter.server.users.User;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The embedded SQLite database ({@code <data-dir>/gridmeter.db}, WAL mode). This object holds the
- * single write connection: only the writer thread may use it. Readers open their own connections
- * with {@link #openReader()}.
+ * The writer's store, on either database ({@link Database}: SQLite or PostgreSQL, the same SQL).
+ * This object holds the single write connection: only the writer thread may use it. Readers take
+ * their own connections from {@link Database#reader()}.
  *
- * <p>Durability: WAL with {@code synchronous=NORMAL} keeps every committed transaction across a
- * process crash ({@code kill -9}); only an operating-system crash or power loss can lose the last
- * transactions. New readings reach the readings table through the {@link ReadingLog}: a commit
+ * <p>Durability is the database's commit ({@link #commit}): what it promises is in
+ * {@link SqliteDatabase} and {@link PostgresDatabase}. New readings reach the readings table
+ * through the {@link ReadingLog}: a commit
  * appends them packed to {@code reading_log}, merges insert them in key order later, and meters'
  * states are saved at {@link #checkpoint}s.
  */
-public final class SqliteStore implements ReadingRepository, AutoCloseable {
+public final class SqlStore implements ReadingRepository, StateRepository, AutoCloseable {
 
-    public static final String FILE_NAME = "gridmeter.db";
-
-    private final Path file;
+    private final Database database;
     private final Connection connection;
     private final PreparedStatement reclassify;
     private final PreparedStatement findReading;
@@ -50,15 +49,14 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
     private final ReadingLog readingLog;
     private final BillingSql billing;
     private final AlertSql alerts;
+    private final UserSql users;
 
-    private SqliteStore(Path file, long mergeAfterNanos, int mergeChunk, int mergeAt,
+    private SqlStore(Database database, long mergeAfterNanos, int mergeChunk, int mergeAt,
             java.util.function.LongSupplier nanoTime)
             throws SQLException {
-        this.file = file;
-        this.connection = connect(file, false);
-        Migrations.migrate(connection);
-        connection.setAutoCommit(false);
-        readingLog = new ReadingLog(connection, mergeAfterNanos, mergeChunk, mergeAt, nanoTime);
+        this.database = database;
+        this.connection = database.openWriter();
+        readingLog = new ReadingLog(connection, database, mergeAfterNanos, mergeChunk, mergeAt, nanoTime);
         reclassify = connection.prepareStatement(
                 "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
@@ -75,6 +73,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         stateRows = new Batch(saveState);
         billing = new BillingSql(connection);
         alerts = new AlertSql(connection);
+        users = new UserSql(connection, this::mergeReadings);
     }
 
     /**
@@ -97,6 +96,11 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         return billing;
     }
 
+    /** Users, on the write connection. */
+    public UserSql users() {
+        return users;
+    }
+
     /** Alerts, on the write connection. */
     public AlertSql alerts() {
         return alerts;
@@ -104,63 +108,35 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
 
     static final String READING_FIELDS = "ts, energy_mwh, power_w, seq, exported_mwh, delta_mwh, kind, from_ts";
     static final String READING_COLUMNS = "SELECT " + READING_FIELDS + " FROM readings";
-    /** Opens (creating if needed) the database in {@code dataDir} and brings its schema up to date. */
-    public static SqliteStore open(Path dataDir) throws IOException, SQLException {
+    /**
+     * Opens (creating if needed) the SQLite database in {@code dataDir} and brings its schema up to
+     * date, with the default pacing: for tools and tests that fill a store without a server.
+     */
+    public static SqlStore open(Path dataDir) throws IOException, SQLException {
         var tuning = org.gridmeter.server.ServerConfig.Tuning.DEFAULTS;
-        return open(dataDir, tuning.mergeAfter(), tuning.mergeChunk(), tuning.mergeAt(), System::nanoTime);
+        return open(SqliteDatabase.open(dataDir, 2), tuning.mergeAfter(), tuning.mergeChunk(), tuning.mergeAt(),
+                System::nanoTime);
     }
 
     /**
-     * As {@link #open(Path)}, with the reading log's pacing: committed readings wait {@code mergeAfter}
-     * (as {@code nanoTime}, the monotonic ticker, tells), or until {@code mergeAt} of them wait,
-     * before a merge, which inserts {@code mergeChunk} of them a step.
+     * The writer's store on {@code database} (which it then owns and closes), with the reading log's
+     * pacing: committed readings wait {@code mergeAfter} (as {@code nanoTime}, the monotonic ticker,
+     * tells), or until {@code mergeAt} of them wait, before a merge, which inserts {@code mergeChunk}
+     * of them a step.
      */
-    public static SqliteStore open(Path dataDir, java.time.Duration mergeAfter, int mergeChunk, int mergeAt,
-            java.util.function.LongSupplier nanoTime) throws IOException, SQLException {
-        Files.createDirectories(dataDir);
-        Path file = dataDir.resolve(FILE_NAME);
-        if (!Files.exists(file)) {
-            createOwnerOnly(file); // it holds the meters' keys: SQLite gives its WAL and shared-memory files the same mode
-        }
-        SqliteStore store = new SqliteStore(file, mergeAfter.toNanos(), mergeChunk, mergeAt, nanoTime);
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
-            ownerOnly(dataDir.resolve(FILE_NAME + suffix)); // also a database made before the files were 0600
-        }
-        return store;
-    }
-
-    private static void createOwnerOnly(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    public static SqlStore open(Database database, java.time.Duration mergeAfter, int mergeChunk, int mergeAt,
+            java.util.function.LongSupplier nanoTime) throws SQLException {
+        try {
+            return new SqlStore(database, mergeAfter.toNanos(), mergeChunk, mergeAt, nanoTime);
+        } catch (SQLException | RuntimeException e) {
+            database.close();
+            throw e;
         }
     }
 
-    private static void ownerOnly(Path file) throws IOException {
-        if (Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        }
-    }
-
-    static Connection connect(Path file, boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(10_000);
-        config.setReadOnly(readOnly);
-        // 64 MiB of page cache for the writer (SQLite's default is 2 MiB): with thousands of meters each
-        // transaction touches pages all over the readings, rollups and state B-trees
-        config.setCacheSize(readOnly ? -8192 : -65536);
-        return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
-    }
-
-    /** A new read-only connection; the caller owns and closes it. Sees what was committed. */
-    public Connection openReader() throws SQLException {
-        return connect(file, true);
-    }
-
-    public Path file() {
-        return file;
+    /** The database this store writes to; readers take their connections from it. */
+    public Database database() {
+        return database;
     }
 
     /**
@@ -183,6 +159,7 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
      */
     public List<LogItem> rollback() throws SQLException {
         connection.rollback();
+        database.rolledBack(connection);
         return recoverLog();
     }
 
@@ -373,170 +350,73 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         });
     }
 
+    @Override
+    public int dropBefore(long timestampMillis) {
+        mergeReadings();
+        return query(() -> database.dropReadingsBefore(connection, timestampMillis));
+    }
+
     /**
      * Saves meters' running state, in the current transaction, each naming the last log row it
      * includes: call {@link #logReadings} first.
      */
-    public void saveStates(List<MeterState.Saved> states) throws SQLException {
-        List<MeterState.Saved> sorted = new ArrayList<>(states);
-        sorted.sort(java.util.Comparator.comparingLong(MeterState.Saved::meterId));
-        for (MeterState.Saved s : sorted) {
-            int i = 1;
-            saveState.setLong(i++, s.meterId());
-            saveState.setLong(i++, s.totalMwh());
-            saveState.setLong(i++, s.levelMwh());
-            saveState.setLong(i++, s.levelTimestampMillis());
-            saveState.setLong(i++, s.lastSequence());
-            saveState.setLong(i++, s.pendingTimestampMillis());
-            saveState.setLong(i++, s.pendingEnergyMwh());
-            saveState.setLong(i++, s.pendingSequence());
-            saveState.setLong(i++, s.firstTimestampMillis());
-            saveState.setLong(i++, s.lastTimestampMillis());
-            saveState.setLong(i++, s.lastEnergyMwh());
-            setNullable(saveState, i++, s.lastPowerW());
-            saveState.setLong(i++, s.lastHeardMillis());
-            saveState.setLong(i++, s.readings());
-            saveState.setLong(i++, s.resets());
-            saveState.setLong(i++, s.glitches());
-            saveState.setLong(i++, s.conflicts());
-            saveState.setLong(i++, s.trimmedBeforeMillis());
-            saveState.setLong(i++, s.exportedTotalMwh());
-            saveState.setLong(i++, s.lastExportedMwh());
-            saveState.setLong(i, readingLog.lastLogId());
-            stateRows.add();
+    @Override
+    public void saveStates(List<MeterState.Saved> states) {
+        try {
+            List<MeterState.Saved> sorted = new ArrayList<>(states);
+            sorted.sort(java.util.Comparator.comparingLong(MeterState.Saved::meterId));
+            for (MeterState.Saved s : sorted) {
+                int i = 1;
+                saveState.setLong(i++, s.meterId());
+                saveState.setLong(i++, s.totalMwh());
+                saveState.setLong(i++, s.levelMwh());
+                saveState.setLong(i++, s.levelTimestampMillis());
+                saveState.setLong(i++, s.lastSequence());
+                saveState.setLong(i++, s.pendingTimestampMillis());
+                saveState.setLong(i++, s.pendingEnergyMwh());
+                saveState.setLong(i++, s.pendingSequence());
+                saveState.setLong(i++, s.firstTimestampMillis());
+                saveState.setLong(i++, s.lastTimestampMillis());
+                saveState.setLong(i++, s.lastEnergyMwh());
+                setNullable(saveState, i++, s.lastPowerW());
+                saveState.setLong(i++, s.lastHeardMillis());
+                saveState.setLong(i++, s.readings());
+                saveState.setLong(i++, s.resets());
+                saveState.setLong(i++, s.glitches());
+                saveState.setLong(i++, s.conflicts());
+                saveState.setLong(i++, s.trimmedBeforeMillis());
+                saveState.setLong(i++, s.exportedTotalMwh());
+                saveState.setLong(i++, s.lastExportedMwh());
+                saveState.setLong(i, readingLog.lastLogId());
+                stateRows.add();
+            }
+            stateRows.flush();
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        stateRows.flush();
     }
 
     /** Every meter's saved running state: what a restart resumes from (one row per meter). */
-    public List<MeterState.Saved> loadStates() throws SQLException {
-        List<MeterState.Saved> states = new ArrayList<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
-                + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
-                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms, "
-                + "exported_total_mwh, last_exported_mwh FROM meter_state")) {
-            while (rs.next()) {
-                int i = 1;
-                states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getLong(i)));
+    @Override
+    public List<MeterState.Saved> loadStates() {
+        try {
+            List<MeterState.Saved> states = new ArrayList<>();
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
+                    + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
+                    + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms, "
+                    + "exported_total_mwh, last_exported_mwh FROM meter_state")) {
+                while (rs.next()) {
+                    int i = 1;
+                    states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                            rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                            rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
+                            rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                            rs.getLong(i)));
+                }
             }
-        }
-        return states;
-    }
-
-    public List<User> loadUsers() throws SQLException {
-        List<User> users = new ArrayList<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT " + USER_COLUMNS + " FROM users ORDER BY id")) {
-            while (rs.next()) {
-                users.add(user(rs));
-            }
-        }
-        return users;
-    }
-
-    private static final String USER_COLUMNS = "id, nome, endereco, created_ms, meter_key_hex, read_token_sha256, "
-            + "previous_meter_key_hex, previous_key_until_ms";
-
-    private static User user(ResultSet rs) throws SQLException {
-        String previous = rs.getString(7);
-        return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                rs.getString(6), previous == null ? null : new User.PreviousKey(previous, rs.getLong(8)));
-    }
-
-    /** Sets the user's meter key and the one it replaces (with the time it is accepted until). In the current transaction. */
-    public boolean updateMeterKey(User user) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET meter_key_hex = ?, "
-                + "previous_meter_key_hex = ?, previous_key_until_ms = ? WHERE id = ?")) {
-            ps.setString(1, user.meterKeyHex());
-            ps.setString(2, user.previousKey() == null ? null : user.previousKey().keyHex());
-            ps.setLong(3, user.previousKey() == null ? 0 : user.previousKey().untilMillis());
-            ps.setLong(4, user.id());
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Replaces the user's read token hash; {@code false} if there is no such user. In the current transaction. */
-    public boolean updateReadToken(long id, String sha256) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET read_token_sha256 = ? WHERE id = ?")) {
-            ps.setString(1, sha256);
-            ps.setLong(2, id);
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Inserts the user; {@code false} if the id exists. In the current transaction. */
-    public boolean insertUser(User user) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT OR IGNORE INTO users (id, nome, endereco, "
-                + "created_ms, meter_key_hex, read_token_sha256) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(6, user.readTokenSha256());
-            ps.setLong(1, user.id());
-            ps.setString(2, user.nome());
-            ps.setString(3, user.endereco());
-            ps.setLong(4, user.createdMillis());
-            ps.setString(5, user.meterKeyHex());
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Deletes the user with its readings, state and events; {@code null} if no such user. */
-    public DeletedUser deleteUser(long id) throws SQLException {
-        mergeReadings();
-        User user = null;
-        for (User u : loadUser(id)) {
-            user = u;
-        }
-        if (user == null) {
-            return null;
-        }
-        DeletedUser deleted;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*), min(ts), max(ts), "
-                + "coalesce(sum(delta_mwh), 0) FROM readings WHERE meter_id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long count = rs.getLong(1);
-                deleted = new DeletedUser(user, count, count == 0 ? -1 : rs.getLong(2), count == 0 ? -1 : rs.getLong(3),
-                        rs.getLong(4));
-            }
-        }
-        deleteMeterData(id);
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        }
-        return deleted;
-    }
-
-    /**
-     * Deletes everything stored of meter {@code id} but the user: readings, state, events, rollups,
-     * billing state, invoices and alerts, in the current transaction (which must then be a
-     * checkpoint). Returns how many readings were deleted.
-     */
-    public int deleteMeterData(long id) throws SQLException {
-        mergeReadings();
-        int readings = 0;
-        for (String table : List.of("readings", "meter_state", "meter_events", "rollups", "rollup_spans",
-                "billing_state", "invoices", "alerts")) {
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE meter_id = ?")) {
-                ps.setLong(1, id);
-                int deleted = ps.executeUpdate();
-                readings += table.equals("readings") ? deleted : 0;
-            }
-        }
-        return readings;
-    }
-
-    private List<User> loadUser(long id) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT " + USER_COLUMNS + " FROM users WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? List.of(user(rs)) : List.of();
-            }
+            return states;
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
@@ -545,7 +425,11 @@ public final class SqliteStore implements ReadingRepository, AutoCloseable {
         try {
             connection.rollback();
         } finally {
-            connection.close();
+            try {
+                connection.close();
+            } finally {
+                database.close();
+            }
         }
     }
 

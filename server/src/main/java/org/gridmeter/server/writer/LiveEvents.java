@@ -1,4 +1,4 @@
-package org.gridmeter.server.ingest;
+package org.gridmeter.server.writer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

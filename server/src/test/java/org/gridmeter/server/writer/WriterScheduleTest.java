@@ -1,4 +1,4 @@
-package org.gridmeter.server.ingest;
+package org.gridmeter.server.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

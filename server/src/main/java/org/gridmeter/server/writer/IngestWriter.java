@@ -1,4 +1,4 @@
-package org.gridmeter.server.ingest;
+package org.gridmeter.server.writer;
 
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
@@ -19,22 +19,21 @@ import org.gridmeter.protocol.Refusal;
 import org.gridmeter.protocol.RefusalReason;
 import org.gridmeter.protocol.SequenceRange;
 import org.gridmeter.server.ServerConfig;
+import org.gridmeter.server.ingest.AckSink;
+import org.gridmeter.server.ingest.BatchSink;
+import org.gridmeter.server.ingest.MeterNetworks;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.events.EventBus;
-import org.gridmeter.server.billing.Tariff;
-import org.gridmeter.server.billing.TariffBook;
-import org.gridmeter.server.billing.TariffCommands;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
 import org.gridmeter.server.usage.LiveMeters;
 import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.UsageRecorder;
 import org.gridmeter.server.usage.RecordOutcome;
-import org.gridmeter.server.users.DeletedUser;
-import org.gridmeter.server.users.User;
-import org.gridmeter.server.users.UserCommands;
 import org.gridmeter.server.users.UserDirectory;
+import org.gridmeter.server.users.UserRegistry;
+import org.gridmeter.server.usage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +42,14 @@ import org.slf4j.LoggerFactory;
  * takes readings and commands from one bounded queue, applies the usage rules, and commits in
  * groups: at most half the commit interval after the first change of a transaction (so a reading
  * is durable well within {@code --commit-interval}), or after {@code Tuning.maxTransaction} changes.
- * ACKs go out only after the readings they cover are committed. Commands (users) commit at once
- * and complete their future after the commit.
+ * ACKs go out only after the readings they cover are committed. Other changes ({@link Transactions}:
+ * users, tariffs) commit at once and complete their future after the commit.
  *
  * <p>A commit writes the new readings to the store's reading log; meters' states, billing states
  * and rollups are saved at checkpoints, once a second (see the store's {@code ReadingLog}). Between
  * commits the writer merges the log into the readings table, a chunk at a time.
  */
-public final class IngestWriter implements BatchSink, UserCommands, TariffCommands, AutoCloseable {
+public final class IngestWriter implements BatchSink, Transactions, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
     private static final int DRAIN = 512;
@@ -75,10 +74,9 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     /** When to commit, checkpoint, tick, run retention and merge: the pure part of the writer. */
     private final WriterSchedule schedule;
 
-    private final SqliteStore store;
+    private final SqlStore store;
     private final Ledger ledger;
     private final UserDirectory users;
-    private final TariffBook tariffs;
     private final ServerMetrics metrics;
     /** Ticks whose effects are in the open transaction. */
     private int ticksUncommitted;
@@ -95,23 +93,22 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     private final java.util.function.LongSupplier nanoTime;
 
     /** The components the writer drives; all of them are then its own, used from its thread only. */
-    public record Components(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
+    public record Components(SqlStore store, UsageRecorder recorder, Rollups rollups, Biller biller,
             AlertEvaluator alerts, LiveMeters meters, UserDirectory users, EventBus events, MeterNetworks networks) {
     }
 
     /**
-     * @param clock    the server's wall clock (retention, tariffs' creation time)
+     * @param clock    the server's wall clock (retention, the readings' arrival time)
      * @param nanoTime the monotonic ticker that paces the writer
      */
     public IngestWriter(Components c, ServerMetrics metrics, Duration commitInterval, ServerConfig.Tuning tuning,
             java.time.Clock clock, java.util.function.LongSupplier nanoTime) {
         this(c.store(), new Ledger(c.store(), c.recorder(), c.rollups(), c.biller(), c.alerts(), c.users(),
                 new LiveEvents(c.events(), c.meters()), c.networks(), tuning.smallCheckpointMeters()),
-                c.users(), c.biller().tariffs(), metrics, commitInterval, tuning, clock, nanoTime);
+                c.users(), metrics, commitInterval, tuning, clock, nanoTime);
     }
 
-    private IngestWriter(SqliteStore store, Ledger ledger, UserDirectory users, TariffBook tariffs,
-            ServerMetrics metrics, Duration commitInterval, ServerConfig.Tuning tuning, java.time.Clock clock,
+    private IngestWriter(SqlStore store, Ledger ledger, UserDirectory users, ServerMetrics metrics, Duration commitInterval, ServerConfig.Tuning tuning, java.time.Clock clock,
             java.util.function.LongSupplier nanoTime) {
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -119,7 +116,6 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
                 tuning.maxTransaction(), tuning.mergeBacklog(), nanoTime.getAsLong());
         this.store = store;
         this.ledger = ledger;
-        this.tariffs = tariffs;
         this.users = users;
         this.metrics = metrics;
         this.queue = new ArrayBlockingQueue<>(tuning.queueCapacity());
@@ -148,7 +144,7 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
     }
 
     /** Sets where ACKs go (the UDP server, once bound). */
-    void ackSink(AckSink sink) {
+    public void ackSink(AckSink sink) {
         this.acks = sink;
     }
 
@@ -184,92 +180,23 @@ public final class IngestWriter implements BatchSink, UserCommands, TariffComman
         return queue.size();
     }
 
-    /** A registration as committed: the user, and how many unauthenticated orphan readings it discarded. */
-    private record Registration(User user, int orphanReadingsDiscarded) {
-    }
+    /** The writer's meters, as user changes must tell them (see {@link UserRegistry}); used on the writer thread. */
+    public UserRegistry.Meters meters() {
+        return new UserRegistry.Meters() {
+            @Override
+            public void registered(long id) {
+                ledger.registered(id);
+            }
 
-    /**
-     * Registers the user. Readings already kept for its meter id become the user's, unless it
-     * registers with a meter key: they were not authenticated with it, so they are deleted (counted).
-     */
-    @Override
-    public CompletableFuture<User> register(User user) {
-        return submit(() -> {
-            if (!store.insertUser(user)) {
-                throw new UserExistsException(user.id());
+            @Override
+            public void forget(long id) {
+                ledger.forget(id);
             }
-            int discarded = 0;
-            if (user.meterKeyHex() != null) {
-                discarded = store.deleteMeterData(user.id());
-                ledger.forget(user.id()); // before the checkpoint that commits the deletion saves the states
-            }
-            return new Registration(user, discarded);
-        }, registered -> {
-            users.put(registered.user());
-            ledger.registered(user.id());
-            metrics.readingsOrphanDiscarded.add(registered.orphanReadingsDiscarded());
-            log.info("event=user_registered id={} keyed={} orphan_readings_discarded={}", user.id(),
-                    user.meterKeyHex() != null, registered.orphanReadingsDiscarded());
-        }).thenApply(Registration::user);
+        };
     }
 
     @Override
-    public CompletableFuture<User> replaceMeterKey(long id, String keyHex, long previousUntilMillis) {
-        return submit(() -> {
-            User current = users.get(id);
-            if (current == null) {
-                return null;
-            }
-            User updated = current.withMeterKey(keyHex, previousUntilMillis);
-            return store.updateMeterKey(updated) ? updated : null;
-        }, updated -> {
-            if (updated != null) {
-                users.put(updated);
-                log.info("event=meter_key_replaced id={} previous_accepted_until_ms={}", id, // never the keys
-                        updated.previousKey() == null ? 0 : updated.previousKey().untilMillis());
-            }
-        });
-    }
-
-    @Override
-    public CompletableFuture<User> replaceReadToken(long id, String sha256) {
-        return submit(() -> store.updateReadToken(id, sha256) ? users.get(id).withReadToken(sha256) : null,
-                updated -> {
-                    if (updated != null) {
-                        users.put(updated);
-                        log.info("event=read_token_replaced id={}", id); // never the token or its hash
-                    }
-                });
-    }
-
-    @Override
-    public CompletableFuture<DeletedUser> delete(long id) {
-        return submit(() -> {
-            DeletedUser deleted = store.deleteUser(id);
-            if (deleted != null) {
-                ledger.forget(id); // before the checkpoint that commits the deletion saves the states
-            }
-            return deleted;
-        }, deleted -> {
-            if (deleted != null) {
-                users.remove(id);
-                log.info("event=user_deleted id={} readings={}", id, deleted.readings());
-            }
-        });
-    }
-
-    @Override
-    public CompletableFuture<Tariff> setTariff(Tariff tariff) {
-        return submit(() -> {
-            store.billing().saveTariff(tariff, clock.millis());
-            return tariff;
-        }, saved -> {
-            tariffs.add(saved);
-            log.info("event=tariff_set effective_ms={}", saved.effectiveMillis());
-        });
-    }
-
-    private <T> CompletableFuture<T> submit(Callable<T> work, Consumer<T> applied) {
+    public <T> CompletableFuture<T> submit(Callable<T> work, Consumer<T> applied) {
         CompletableFuture<T> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new IllegalStateException("the server is stopping"));

@@ -1,4 +1,4 @@
-package org.gridmeter.server.ingest;
+package org.gridmeter.server.writer;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -6,8 +6,9 @@ import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.server.alerts.AlertEvaluator;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.Invoice;
+import org.gridmeter.server.ingest.MeterNetworks;
 import org.gridmeter.server.store.LogItem;
-import org.gridmeter.server.store.SqliteStore;
+import org.gridmeter.server.store.SqlStore;
 import org.gridmeter.server.usage.MeterState;
 import org.gridmeter.server.usage.RecordOutcome;
 import org.gridmeter.server.usage.Rollups;
@@ -30,7 +31,7 @@ final class Ledger {
      */
     private final int smallCheckpoint;
 
-    private final SqliteStore store;
+    private final SqlStore store;
     private final UsageRecorder recorder;
     private final Rollups rollups;
     private final Biller biller;
@@ -41,7 +42,7 @@ final class Ledger {
     /** The open transaction holds changes a replay could not redo: it must be a checkpoint. */
     private boolean checkpointWanted;
 
-    Ledger(SqliteStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
+    Ledger(SqlStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
             UserDirectory users, LiveEvents events, MeterNetworks networks, int smallCheckpoint) {
         this.networks = networks;
         this.smallCheckpoint = smallCheckpoint;

@@ -1,4 +1,4 @@
-package org.gridmeter.server.ingest;
+package org.gridmeter.server.writer;
 
 /**
  * When the single writer does what: commit the open transaction, save a checkpoint, run the
