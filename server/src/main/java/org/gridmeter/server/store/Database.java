@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * What differs between the databases the store runs on: how connections are made, the schema and
  * its migrations, the little SQL that is not common to both, and how the readings table is laid
  * out (PostgreSQL partitions it by time). Everything else — the reading log, the writer's and the
- * readers' SQL — is one code for both ({@link SqlStore}, {@link SqlQueries}).
+ * readers' SQL — is one code for both ({@link SqlStore}, {@link ReadingQueries}).
  *
  * <p>Implementations: {@link SqliteDatabase} (one file in the data directory) and
  * {@link PostgresDatabase} ({@code --store postgresql://...}).
@@ -39,6 +39,11 @@ public interface Database extends AutoCloseable {
      * covered.
      */
     default void coverReading(Connection writer, long timestampMillis) throws SQLException {
+    }
+
+    /** How merges put readings into the readings table on {@code writer}. */
+    default ReadingRows readingRows(Connection writer) throws SQLException {
+        return ReadingRows.batched(writer);
     }
 
     /**

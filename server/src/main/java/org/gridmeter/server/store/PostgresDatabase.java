@@ -81,6 +81,9 @@ public final class PostgresDatabase implements Database {
             Migrations.migrate(c, PostgresSchema.SCHEMA);
             c.setAutoCommit(false);
             loadPartitions(c);
+            try (Statement st = c.createStatement()) {
+                st.execute(CopyReadingRows.STAGE); // the session's own: COPY fills it, merges empty it
+            }
             c.commit();
             readers.startOnce(this::readerPool);
             return c;
@@ -108,6 +111,11 @@ public final class PostgresDatabase implements Database {
     @Override
     public Connection reader() throws SQLException {
         return readers.connection();
+    }
+
+    @Override
+    public ReadingRows readingRows(Connection writer) throws SQLException {
+        return new CopyReadingRows(writer);
     }
 
     @Override

@@ -69,7 +69,7 @@ final class ReadingLog {
     private static final int AT_FROM = 53;
     /** Bytes of one packed reading. */
     static final int PACKED_BYTES = AT_FROM + 8;
-    private static final int NO_POWER = Integer.MIN_VALUE;
+    private static final int NO_POWER = ReadingRows.NO_POWER;
     /** In the kind byte: the reading's datagram logged its effects (see {@link LoggedEffects}); not replayed. */
     private static final int NOT_REPLAYABLE = 0x80;
     private static final int KIND_MASK = 0x7F;
@@ -86,8 +86,7 @@ final class ReadingLog {
 
     private final Connection connection;
     private final Database database;
-    private final PreparedStatement insertReading;
-    private final Batch insertRows;
+    private final ReadingRows insertRows;
     private final PreparedStatement appendLog;
     private final long mergeAfterNanos;
     private final int chunk;
@@ -139,10 +138,7 @@ final class ReadingLog {
         this.mergeAfterNanos = mergeAfterNanos;
         this.chunk = chunk;
         // a reading logged again with a new decision is a newer version of itself: the last one wins
-        insertReading = connection.prepareStatement("INSERT INTO readings (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, ts) DO UPDATE SET "
-                + "delta_mwh = excluded.delta_mwh, kind = excluded.kind, from_ts = excluded.from_ts");
-        insertRows = new Batch(insertReading);
+        insertRows = database.readingRows(connection);
         appendLog = connection.prepareStatement("INSERT INTO reading_log (readings, payload, effects) VALUES (?, ?, ?)");
         newestInTable = connection.prepareStatement("SELECT coalesce(max(ts), " + Long.MIN_VALUE
                 + ") FROM readings WHERE meter_id = ?");
@@ -571,16 +567,8 @@ final class ReadingLog {
                 continue; // a later version of the reading follows: it wins (one statement may not upsert a key twice)
             }
             database.coverReading(connection, c.ts[i]);
-            insertReading.setLong(1, c.meter[i]);
-            insertReading.setLong(2, c.ts[i]);
-            insertReading.setLong(3, c.energy[i]);
-            SqlStore.setNullable(insertReading, 4, c.power[i] == NO_POWER ? null : c.power[i]);
-            SqlStore.setNullable(insertReading, 5, c.seq[i] == Reading.NO_SEQUENCE ? null : c.seq[i]);
-            SqlStore.setNullable(insertReading, 6, c.exported[i] == Reading.NO_EXPORT ? null : c.exported[i]);
-            insertReading.setLong(7, c.delta[i]);
-            insertReading.setInt(8, c.kind[i]);
-            insertReading.setLong(9, c.from[i]);
-            insertRows.add();
+            insertRows.add(c.meter[i], c.ts[i], c.energy[i], c.power[i], c.seq[i], c.exported[i], c.delta[i], c.kind[i],
+                    c.from[i]);
         }
         insertRows.flush();
     }
