@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark suite: raw loopback UDP limit, server ingest into registered meters (billing and
 # alerts run for them) with single readings, with 10 % loss + 10 % duplicates + 10 % reordering,
-# batches and legacy datagrams; HTTP against a bare Netty hello-world; the codec's JMH figures.
-# Prints one table. Bounded: about 11 minutes with the defaults. Knobs: INGEST_SECONDS (60),
-# INGEST_RATE (200000), FAULT_PAIRS (3), PAIR_SECONDS (30).
+# batches and legacy datagrams; HTTP against a bare Netty hello-world; the same ingest and read
+# routes on the PostgreSQL store (a throwaway cluster on this machine, if PostgreSQL is installed);
+# the codec's JMH figures. Prints one table. Bounded: about 14 minutes with the defaults. Knobs:
+# INGEST_SECONDS (60), INGEST_RATE (200000), FAULT_PAIRS (3), PAIR_SECONDS (30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,6 +24,7 @@ cleanup() {
     [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null || true
     [[ -n "${hello_pid:-}" ]] && kill "$hello_pid" 2>/dev/null || true
     wait 2>/dev/null || true
+    [[ -n "${GRIDMETER_TEST_POSTGRES_DIR:-}" ]] && "$ROOT/.ci/postgres.sh" stop || true
 }
 trap cleanup EXIT
 
@@ -35,10 +37,10 @@ if ! command -v wrk >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
 fi
 
-start_server() {
+start_server() { # extra arguments go to the server (--store ...)
     rm -rf "$WORK/data"
     java -jar "$SERVER" --bind 127.0.0.1 --udp-port "$UDP" --http-port "$HTTP" --data-dir "$WORK/data" \
-        --admin-token "$TOKEN" --http-rate 100000000 >"$WORK/server.log" 2>&1 &  # wrk is one client: measure the server, not --http-rate
+        --admin-token "$TOKEN" --http-rate 100000000 "$@" >"$WORK/server.log" 2>&1 &  # wrk is one client: measure the server, not --http-rate
     server_pid=$!
     until grep -q "GridMeter server:" "$WORK/server.log"; do sleep 0.1; done
 }
@@ -49,18 +51,18 @@ load() {
 }
 stored_per_s() { sed -E 's/.*stored [0-9,]+ readings = ([0-9,]+)\/s.*/\1/' <<<"$1" | tr -d ,; }
 
-say "1/6 raw loopback limit: a bare receiver, one Java sender thread, 10 s"
+say "1/7 raw loopback limit: a bare receiver, one Java sender thread, 10 s"
 raw=$(java -cp "$BENCH" org.gridmeter.bench.LoadGenerator --raw --rate 1000000 --seconds 10 | tail -n 1)
 limit=$(sed -E 's/.*limit ([0-9]+) datagrams\/s received.*/\1/' <<<"$raw")
 results+=("$raw")
 
-say "2/6 ingest: ${INGEST_RATE}/s single-reading v1 datagrams, 10,000 registered meters, ${INGEST_SECONDS} s"
+say "2/7 ingest: ${INGEST_RATE}/s single-reading v1 datagrams, 10,000 registered meters, ${INGEST_SECONDS} s"
 start_server
 clean=$(load --rate "$INGEST_RATE" --seconds "$INGEST_SECONDS" --meters 10000)
 results+=("$clean")
 stop_server
 
-say "3/6 ingest: 10 % loss + 10 % duplicates + 10 % reordering (late readings) against clean runs," \
+say "3/7 ingest: 10 % loss + 10 % duplicates + 10 % reordering (late readings) against clean runs," \
     "${FAULT_PAIRS} alternating pairs of ${PAIR_SECONDS} s (single runs here vary by ±15 %)"
 ratios=()
 shares=()
@@ -79,16 +81,16 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR
 results+=("faults/clean stored readings/s per pair: ${ratios[*]}; median $(median "${ratios[@]}");" \
     "commits not checkpoints under faults: ${shares[*]} %")
 
-say "4/6 ingest: batches of 50 readings at 10,000 datagrams/s (500,000 readings/s), 1,000 meters, 20 s"
+say "4/7 ingest: batches of 50 readings at 10,000 datagrams/s (500,000 readings/s), 10,000 meters, 20 s"
 start_server
-results+=("$(load --rate 10000 --batch 50 --seconds 20 --meters 1000)")
+results+=("$(load --rate 10000 --batch 50 --seconds 20 --meters 10000)")
 stop_server
 
-say "5/6 ingest: legacy datagrams at 100,000/s, 10,000 meters, 10 s"
+say "5/7 ingest: legacy datagrams at 100,000/s, 10,000 meters, 10 s"
 start_server
 results+=("$(load --rate 100000 --seconds 10 --meters 10000 --legacy)")
 
-say "6/6 HTTP: wrk -t2 -c50 -d10s against the server and a bare Netty hello-world"
+say "6/7 HTTP: wrk -t2 -c50 -d10s against the server and a bare Netty hello-world"
 java -cp "$BENCH" org.gridmeter.bench.HelloServer "$HELLO" >"$WORK/hello.log" 2>&1 &
 hello_pid=$!
 until curl -s -o /dev/null "http://127.0.0.1:$HELLO/"; do sleep 0.1; done
@@ -110,6 +112,55 @@ results+=("$(http_row "GET /usuario/fatura/?id=1" "http://127.0.0.1:$HTTP/usuari
 results+=("$(http_row "GET /usuario/consumo/intervalo (a day, hora)" \
     "http://127.0.0.1:$HTTP/usuario/consumo/intervalo/?id=1&inicio=$(date +%F)&fim=$(date +%F)")")
 stop_server
+
+say "7/7 PostgreSQL store: the same single-reading and batch ingest, then fatura and intervalo"
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    eval "$("$ROOT/.ci/postgres.sh" start 2>/dev/null)"
+    pg_port=$(sed -E 's#.*:([0-9]+)/.*#\1#' <<<"$GRIDMETER_TEST_POSTGRES")
+    psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql
+    pg_store="postgresql://127.0.0.1:$pg_port/gm_bench?user=postgres"
+    fresh_db() {
+        "$psql_bin" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
+            -c "DROP DATABASE IF EXISTS gm_bench" -c "CREATE DATABASE gm_bench" >/dev/null
+    }
+    # PostgreSQL's own CPU (the postmaster and its backends, the server's connections), in 1/100 s
+    pg_ticks() {
+        local pids total=0 p
+        pids="$GRIDMETER_TEST_POSTGRES_PID $(pgrep -P "$GRIDMETER_TEST_POSTGRES_PID" | tr '\n' ' ')"
+        for p in $pids; do
+            [[ -r /proc/$p/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+        done
+        echo "$total"
+    }
+    pg_load() { # the load line, with PostgreSQL's CPU per stored reading after it
+        local before after line stored
+        before=$(pg_ticks)
+        line=$(load "$@")
+        after=$(pg_ticks)
+        stored=$(sed -E 's/.*stored ([0-9,]+) readings.*/\1/' <<<"$line" | tr -d ,)
+        awk -v l="PostgreSQL: $line" -v t="$((after - before))" -v n="$stored" \
+            'BEGIN {printf "%s; PostgreSQL CPU %.1f s (%.2f µs per stored reading)\n", l, t / 100, (n > 0 ? t * 1e4 / n : 0)}'
+    }
+    fresh_db
+    start_server --store "$pg_store"
+    results+=("$(pg_load --rate "$INGEST_RATE" --seconds "$INGEST_SECONDS" --meters 10000)")
+    stop_server
+    fresh_db
+    start_server --store "$pg_store"
+    results+=("$(pg_load --rate 10000 --batch 50 --seconds 20 --meters 10000)")
+    for _ in $(seq 1 60); do
+        curl -s "http://127.0.0.1:$HTTP/metrics" | grep -q '^gridmeter_store_readings_unmerged 0.0' && break
+        sleep 1
+    done
+    results+=("$(http_row "PostgreSQL: GET /usuario/fatura/?id=1" "http://127.0.0.1:$HTTP/usuario/fatura/?id=1")")
+    results+=("$(http_row "PostgreSQL: GET /usuario/consumo/intervalo (a day)" \
+        "http://127.0.0.1:$HTTP/usuario/consumo/intervalo/?id=1&inicio=$(date +%F)&fim=$(date +%F)")")
+    stop_server
+    "$ROOT/.ci/postgres.sh" stop
+    unset GRIDMETER_TEST_POSTGRES_DIR
+else
+    results+=("PostgreSQL rows skipped: PostgreSQL is not installed (apt-get install -y postgresql)")
+fi
 
 say "codec (JMH, short run)"
 jmh=$(java -jar "$BENCH" CodecBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1 2>/dev/null | grep -E '^CodecBenchmark' || true)
