@@ -66,10 +66,8 @@ public final class AlertSql implements AlertRepository {
 
     @Override
     public List<Alert> loadActive() {
-        try {
-            try (PreparedStatement ps = connection.prepareStatement(COLUMNS + " WHERE end_ms IS NULL")) {
-                return alerts(ps);
-            }
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS + " WHERE end_ms IS NULL")) {
+            return alerts(ps);
         } catch (SQLException e) {
             throw new StoreException(e);
         }

@@ -128,27 +128,25 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
 
     @Override
     public List<Biller.Saved> loadStates() {
-        try {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, "
+                + "cycle_start_ms, cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices FROM billing_state")) {
             List<Biller.Saved> states = new ArrayList<>();
-            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, "
-                    + "cycle_start_ms, cycle_mwh, ahead, total_mwh, billed_mwh, recent_invoices FROM billing_state")) {
-                while (rs.next()) {
-                    Map<Long, Long> ahead = new TreeMap<>();
-                    for (String pair : rs.getString(4).split(",")) {
-                        if (!pair.isEmpty()) {
-                            String[] kv = pair.split(":");
-                            ahead.put(Long.parseLong(kv[0]), Long.parseLong(kv[1]));
-                        }
+            while (rs.next()) {
+                Map<Long, Long> ahead = new TreeMap<>();
+                for (String pair : rs.getString(4).split(",")) {
+                    if (!pair.isEmpty()) {
+                        String[] kv = pair.split(":");
+                        ahead.put(Long.parseLong(kv[0]), Long.parseLong(kv[1]));
                     }
-                    List<Long> recent = new ArrayList<>();
-                    for (String v : rs.getString(7).split(",")) {
-                        if (!v.isEmpty()) {
-                            recent.add(Long.parseLong(v));
-                        }
-                    }
-                    states.add(new Biller.Saved(rs.getLong(1), rs.getLong(2), rs.getLong(3), ahead, rs.getLong(5),
-                            rs.getLong(6), recent));
                 }
+                List<Long> recent = new ArrayList<>();
+                for (String v : rs.getString(7).split(",")) {
+                    if (!v.isEmpty()) {
+                        recent.add(Long.parseLong(v));
+                    }
+                }
+                states.add(new Biller.Saved(rs.getLong(1), rs.getLong(2), rs.getLong(3), ahead, rs.getLong(5),
+                        rs.getLong(6), recent));
             }
             return states;
         } catch (SQLException e) {
@@ -158,14 +156,12 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
 
     @Override
     public void saveTariff(Tariff tariff, long createdMillis) {
-        try {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO tariffs (effective_ms, definition_json, created_ms) VALUES (?, ?, ?)")) {
-                ps.setLong(1, tariff.effectiveMillis());
-                ps.setString(2, TariffJson.toText(tariff));
-                ps.setLong(3, createdMillis);
-                ps.executeUpdate();
-            }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO tariffs (effective_ms, definition_json, created_ms) VALUES (?, ?, ?)")) {
+            ps.setLong(1, tariff.effectiveMillis());
+            ps.setString(2, TariffJson.toText(tariff));
+            ps.setLong(3, createdMillis);
+            ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -173,14 +169,12 @@ public final class BillingSql implements BillingRepository, Rollups.Repository {
 
     @Override
     public List<Tariff> loadTariffs() {
-        try {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT effective_ms, definition_json FROM tariffs ORDER BY effective_ms, id")) {
             List<Tariff> tariffs = new ArrayList<>();
-            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT effective_ms, definition_json FROM tariffs ORDER BY effective_ms, id")) {
-                while (rs.next()) {
-                    Tariff t = TariffJson.fromText(rs.getString(2));
-                    tariffs.add(new Tariff(rs.getLong(1), t.pricePerKwh(), t.blocks(), t.bandeira(), t.flagSurchargePerKwh()));
-                }
+            while (rs.next()) {
+                Tariff t = TariffJson.fromText(rs.getString(2));
+                tariffs.add(new Tariff(rs.getLong(1), t.pricePerKwh(), t.blocks(), t.bandeira(), t.flagSurchargePerKwh()));
             }
             return tariffs;
         } catch (SQLException e) {

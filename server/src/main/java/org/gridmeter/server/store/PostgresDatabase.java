@@ -131,8 +131,8 @@ public final class PostgresDatabase implements Database {
         Map.Entry<Long, Long> known = partitions.floorEntry(ts);
         if (known == null || ts >= known.getValue()) {
             YearMonth month = YearMonth.from(Instant.ofEpochMilli(ts).atOffset(ZoneOffset.UTC));
-            long from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-            long to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+            long from = startOf(month);
+            long to = startOf(month.plusMonths(1));
             try (Statement st = writer.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + partitionName(month) + " PARTITION OF readings FOR VALUES FROM ("
                         + from + ") TO (" + to + ")");
@@ -180,11 +180,15 @@ public final class PostgresDatabase implements Database {
                 Matcher m = PARTITION.matcher(rs.getString(1));
                 if (m.find()) {
                     YearMonth month = YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-                    partitions.put(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli(),
-                            month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli());
+                    partitions.put(startOf(month), startOf(month.plusMonths(1)));
                 }
             }
         }
+    }
+
+    /** The first instant of the UTC month, epoch ms: where its partition starts. */
+    private static long startOf(YearMonth month) {
+        return month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
     private static String partitionName(YearMonth month) {

@@ -399,20 +399,18 @@ public final class SqlStore implements ReadingRepository, StateRepository, AutoC
     /** Every meter's saved running state: what a restart resumes from (one row per meter). */
     @Override
     public List<MeterState.Saved> loadStates() {
-        try {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
+                + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
+                + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms, "
+                + "exported_total_mwh, last_exported_mwh FROM meter_state")) {
             List<MeterState.Saved> states = new ArrayList<>();
-            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id, total_mwh, "
-                    + "level_mwh, level_ts, last_seq, pending_ts, pending_energy_mwh, pending_seq, first_ts, last_ts, "
-                    + "last_energy_mwh, last_power_w, last_heard_ms, readings, resets, glitches, conflicts, trimmed_before_ms, "
-                    + "exported_total_mwh, last_exported_mwh FROM meter_state")) {
-                while (rs.next()) {
-                    int i = 1;
-                    states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                            rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                            rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
-                            rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                            rs.getLong(i)));
-                }
+            while (rs.next()) {
+                int i = 1;
+                states.add(new MeterState.Saved(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i++), rs.getLong(i++), nullableInt(rs, i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getLong(i)));
             }
             return states;
         } catch (SQLException e) {

@@ -25,13 +25,11 @@ public final class UserSql implements UserRepository {
 
     @Override
     public List<User> loadUsers() {
-        try {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT " + USER_COLUMNS + " FROM users ORDER BY id")) {
             List<User> users = new ArrayList<>();
-            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT " + USER_COLUMNS + " FROM users ORDER BY id")) {
-                while (rs.next()) {
-                    users.add(user(rs));
-                }
+            while (rs.next()) {
+                users.add(user(rs));
             }
             return users;
         } catch (SQLException e) {
@@ -51,15 +49,13 @@ public final class UserSql implements UserRepository {
     /** Sets the user's meter key and the one it replaces (with the time it is accepted until). In the current transaction. */
     @Override
     public boolean updateMeterKey(User user) {
-        try {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET meter_key_hex = ?, "
-                    + "previous_meter_key_hex = ?, previous_key_until_ms = ? WHERE id = ?")) {
-                ps.setString(1, user.meterKeyHex());
-                ps.setString(2, user.previousKey() == null ? null : user.previousKey().keyHex());
-                ps.setLong(3, user.previousKey() == null ? 0 : user.previousKey().untilMillis());
-                ps.setLong(4, user.id());
-                return ps.executeUpdate() == 1;
-            }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET meter_key_hex = ?, "
+                + "previous_meter_key_hex = ?, previous_key_until_ms = ? WHERE id = ?")) {
+            ps.setString(1, user.meterKeyHex());
+            ps.setString(2, user.previousKey() == null ? null : user.previousKey().keyHex());
+            ps.setLong(3, user.previousKey() == null ? 0 : user.previousKey().untilMillis());
+            ps.setLong(4, user.id());
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -68,12 +64,10 @@ public final class UserSql implements UserRepository {
     /** Replaces the user's read token hash; {@code false} if there is no such user. In the current transaction. */
     @Override
     public boolean updateReadToken(long id, String sha256) {
-        try {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET read_token_sha256 = ? WHERE id = ?")) {
-                ps.setString(1, sha256);
-                ps.setLong(2, id);
-                return ps.executeUpdate() == 1;
-            }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE users SET read_token_sha256 = ? WHERE id = ?")) {
+            ps.setString(1, sha256);
+            ps.setLong(2, id);
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -82,17 +76,15 @@ public final class UserSql implements UserRepository {
     /** Inserts the user; {@code false} if the id exists. In the current transaction. */
     @Override
     public boolean insert(User user) {
-        try {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO users (id, nome, endereco, created_ms, "
-                    + "meter_key_hex, read_token_sha256) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-                ps.setString(6, user.readTokenSha256());
-                ps.setLong(1, user.id());
-                ps.setString(2, user.nome());
-                ps.setString(3, user.endereco());
-                ps.setLong(4, user.createdMillis());
-                ps.setString(5, user.meterKeyHex());
-                return ps.executeUpdate() == 1;
-            }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO users (id, nome, endereco, created_ms, "
+                + "meter_key_hex, read_token_sha256) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            ps.setString(6, user.readTokenSha256());
+            ps.setLong(1, user.id());
+            ps.setString(2, user.nome());
+            ps.setString(3, user.endereco());
+            ps.setLong(4, user.createdMillis());
+            ps.setString(5, user.meterKeyHex());
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException(e);
         }

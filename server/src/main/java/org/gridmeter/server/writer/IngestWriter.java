@@ -108,7 +108,8 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
                 c.users(), metrics, commitInterval, tuning, clock, nanoTime);
     }
 
-    private IngestWriter(SqlStore store, Ledger ledger, UserDirectory users, ServerMetrics metrics, Duration commitInterval, ServerConfig.Tuning tuning, java.time.Clock clock,
+    private IngestWriter(SqlStore store, Ledger ledger, UserDirectory users, ServerMetrics metrics,
+            Duration commitInterval, ServerConfig.Tuning tuning, java.time.Clock clock,
             java.util.function.LongSupplier nanoTime) {
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -182,17 +183,7 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
 
     /** The writer's meters, as user changes must tell them (see {@link UserRegistry}); used on the writer thread. */
     public UserRegistry.Meters meters() {
-        return new UserRegistry.Meters() {
-            @Override
-            public void registered(long id) {
-                ledger.registered(id);
-            }
-
-            @Override
-            public void forget(long id) {
-                ledger.forget(id);
-            }
-        };
+        return ledger;
     }
 
     @Override

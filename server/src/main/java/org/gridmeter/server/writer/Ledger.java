@@ -15,6 +15,7 @@ import org.gridmeter.server.usage.Rollups;
 import org.gridmeter.server.usage.StoredReading;
 import org.gridmeter.server.usage.UsageRecorder;
 import org.gridmeter.server.users.UserDirectory;
+import org.gridmeter.server.users.UserRegistry;
 
 /**
  * Everything the writer does with a datagram, in order: the usage rules (which tell the rollups,
@@ -23,7 +24,7 @@ import org.gridmeter.server.users.UserDirectory;
  * see the store's reading log): a periodic one, and any whose changes a replay of the log could not
  * redo. Writer thread only.
  */
-final class Ledger {
+final class Ledger implements UserRegistry.Meters {
 
     /**
      * A commit that changed at most this many meters is a checkpoint anyway: it costs little, and a
@@ -159,11 +160,13 @@ final class Ledger {
         events.publish();
     }
 
-    void registered(long meterId) {
+    @Override
+    public void registered(long meterId) {
         recorder.registered(meterId);
     }
 
-    void forget(long meterId) {
+    @Override
+    public void forget(long meterId) {
         recorder.forget(meterId);
         rollups.forget(meterId);
         biller.forget(meterId);
