@@ -193,6 +193,41 @@
     $("sem-alertas").hidden = true;
   }
 
+  // --- cluster nodes (docs/scaling.md): polled, since partitions move rarely ---------------------
+  async function carregarCluster() {
+    let r = null;
+    try {
+      r = await fetch("/cluster", { headers: { Accept: "application/json" }, cache: "no-store" });
+    } catch (e) {
+      r = null; // the server is restarting: try again
+    }
+    if (r && r.status === 404) return; // a lone server: there is no cluster to show
+    if (r && r.ok) mostrarCluster(await r.json());
+    setTimeout(carregarCluster, 2000);
+  }
+
+  function mostrarCluster(c) {
+    $("cluster").hidden = false;
+    const cor = {};
+    c.nos.forEach((n, i) => { cor[n.no] = CORES[i % CORES.length]; });
+    const dono = new Array(c.particoes_total).fill(null);
+    const epoca = new Array(c.particoes_total).fill(null);
+    c.nos.forEach((n) => n.particoes.forEach((p) => { dono[p] = n.no; epoca[p] = n.epocas[p]; }));
+    $("nos").replaceChildren(...c.nos.map((n) => {
+      const marca = el("span", { class: "marca" });
+      marca.style.background = cor[n.no];
+      return el("li", { class: n.vivo ? "vivo" : "morto" }, marca,
+        el("strong", { text: n.no + (n.este ? " (este nó)" : "") }),
+        " · " + (n.vivo ? "vivo" : "sem sinal") + " · " + n.particoes.length + " partições · UDP " + n.udp);
+    }));
+    $("particoes").replaceChildren(...dono.map((n, p) => {
+      const celula = el("span", { class: "particao" + (n ? "" : " sem-dono"),
+        title: "partição " + p + (n ? ": nó " + n + ", época " + epoca[p] : ": sem dono agora") }, String(p));
+      if (n) celula.style.background = cor[n];
+      return celula;
+    }));
+  }
+
   // --- start --------------------------------------------------------------------------------
   async function iniciar() {
     try {
@@ -201,6 +236,11 @@
       erro(e.message);
     }
     stream("/tempo-real/resumo", { resumo }, null);
+    try {
+      if ((await json("/saude")).no) carregarCluster(); // a node of a cluster: show the nodes
+    } catch (e) {
+      erro(e.message);
+    }
     stream("/usuario/tempo-real/?eventos=alerta", { alerta }, carregarAlertas); // a fresh list on each (re)connection
   }
 

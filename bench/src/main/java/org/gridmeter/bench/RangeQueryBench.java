@@ -71,7 +71,7 @@ public final class RangeQueryBench {
                 defaults.orphanLimit(), defaults.commitInterval(), defaults.closeGrace(), defaults.excessKwh(),
                 defaults.excessKw(), defaults.variationKwh(), defaults.offlineAfter(), "range-bench-token-0123456789",
                 false, 50, "sqlite", null, defaults.retention(), 1000, defaults.idleTimeout(), defaults.httpRate(),
-                defaults.maxStreamsPerClient(), defaults.keyGrace(), defaults.tuning());
+                defaults.maxStreamsPerClient(), defaults.keyGrace(), defaults.tuning(), defaults.cluster());
         try (GridMeterServer server = GridMeterServer.start(config, Clock.systemUTC())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort()

@@ -8,6 +8,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.gridmeter.protocol.Durations;
@@ -47,8 +49,9 @@ final class MeterCommand implements Callable<MeterOptions> {
     String ids;
 
     @Option(names = "--server", defaultValue = DEFAULT_HOST + ":" + DEFAULT_PORT, paramLabel = "HOST[:PORT]",
-            description = "Where datagrams go; HOST alone means port " + DEFAULT_PORT + ". Env SERVER_HOST and SERVER_PORT. "
-                    + "Default ${DEFAULT-VALUE}.")
+            description = "Where datagrams go; HOST alone means port " + DEFAULT_PORT + ". Several, comma-separated "
+                    + "(the nodes of a cluster): the meters send to the first and move to the next when no ACK came for "
+                    + "3 s. Env SERVER_HOST and SERVER_PORT. Default ${DEFAULT-VALUE}.")
     String server;
 
     @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -132,17 +135,24 @@ final class MeterCommand implements Callable<MeterOptions> {
             first = single;
             last = single;
         }
-        String[] hostPort = hostAndPort(server);
-        String host = hostPort[0];
-        int port;
-        try {
-            port = hostPort[1] == null ? DEFAULT_PORT : Integer.parseInt(hostPort[1]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--server: '" + server + "' (expected: HOST or HOST:PORT, e.g. "
-                    + "192.0.2.10 or 127.0.0.1:18000; without a port, " + DEFAULT_PORT + ")");
+        List<String> servers = new ArrayList<>();
+        for (String one : server.split(",")) {
+            String[] hostPort = hostAndPort(one);
+            try {
+                int port = hostPort[1] == null ? DEFAULT_PORT : Integer.parseInt(hostPort[1]);
+                if (port < 1 || port > 65_535) {
+                    throw new NumberFormatException();
+                }
+                servers.add(hostPort(hostPort[0], Integer.toString(port)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--server: '" + one.trim() + "' (expected: HOST or HOST:PORT, e.g. "
+                        + "192.0.2.10 or 127.0.0.1:18000; without a port, " + DEFAULT_PORT + "; several, comma-separated)");
+            }
         }
-        return new MeterOptions(first, last, host, port, interval, liveInterval, profile, seed, start, speed, loss, duplicate,
-                reorder, legacy, key, count, duration, report);
+        String[] primary = hostAndPort(servers.get(0));
+        return new MeterOptions(first, last, primary[0], Integer.parseInt(primary[1]), interval, liveInterval, profile, seed,
+                start, speed, loss, duplicate, reorder, legacy, key, count, duration, report,
+                servers.subList(1, servers.size()));
     }
 
     /** {@code host:port}, an IPv6 host in brackets: what {@link #hostAndPort} reads back. */

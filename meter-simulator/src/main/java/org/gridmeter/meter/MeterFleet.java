@@ -78,6 +78,12 @@ final class MeterFleet {
     private long lastResolveNanos;
     private DatagramChannel channel;
     private InetSocketAddress server;
+    /** Every server to send to ({@code --server a,b}): {@code host:port}; {@link #current} is the one in use. */
+    private final List<String> servers = new ArrayList<>();
+    private int current;
+    private long lastSwitchNanos;
+    /** Without an ACK for this long while readings wait for one, the fleet moves on to the next server. */
+    static final long FAILOVER_NANOS = 3_000_000_000L;
 
     /**
      * @param wall     the wall clock (simulated time never passes it)
@@ -175,11 +181,36 @@ final class MeterFleet {
 
     /** Where the datagrams go: {@code host:port}. */
     String serverText() {
-        return MeterCommand.hostPort(options.serverHost(), Integer.toString(options.serverPort()));
+        return servers.isEmpty() ? MeterCommand.hostPort(options.serverHost(), Integer.toString(options.serverPort()))
+                : servers.get(current);
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        String[] hp = MeterCommand.hostAndPort(hostPort);
+        return new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+    }
+
+    /** With several servers: after {@link #FAILOVER_NANOS} without an ACK while readings wait, the next one. */
+    private void failOverIfSilent(long nowNanos) {
+        if (servers.size() < 2 || nowNanos - lastAckNanos < FAILOVER_NANOS || nowNanos - lastSwitchNanos < FAILOVER_NANOS
+                || allAcknowledged()) {
+            return;
+        }
+        String from = servers.get(current);
+        current = (current + 1) % servers.size();
+        lastSwitchNanos = nowNanos;
+        InetSocketAddress next = address(servers.get(current));
+        if (!next.isUnresolved()) {
+            server = next;
+        }
+        System.err.println("no ACK from " + from + " for " + (nowNanos - lastAckNanos) / 1_000_000_000L
+                + " s: sending to " + servers.get(current) + " now");
     }
 
     /** Runs until done; {@code status} is called about once a second with nothing to say but the state. */
     void run(Runnable status) throws IOException {
+        servers.add(MeterCommand.hostPort(options.serverHost(), Integer.toString(options.serverPort())));
+        servers.addAll(options.fallbackServers());
         server = new InetSocketAddress(options.serverHost(), options.serverPort());
         if (server.isUnresolved()) {
             throw new IOException("cannot resolve the server host '" + options.serverHost()
@@ -190,6 +221,7 @@ final class MeterFleet {
         long nextStatus = nanoTime.getAsLong();
         lastAckNanos = nextStatus;
         lastResolveNanos = nextStatus;
+        lastSwitchNanos = nextStatus;
         try (DatagramChannel ch = DatagramChannel.open(); Selector selector = Selector.open()) {
             channel = ch;
             ch.configureBlocking(false);
@@ -209,6 +241,7 @@ final class MeterFleet {
                 long drainUntil = drainDeadlineNanos == 0 ? Long.MAX_VALUE : drainDeadlineNanos;
                 receiveAcks();
                 resolveAgainIfSilent(nowNanos);
+                failOverIfSilent(nowNanos);
                 resendDue(nowNanos);
                 if (nowNanos >= nextStatus) {
                     status.run();
@@ -235,7 +268,7 @@ final class MeterFleet {
             return;
         }
         lastResolveNanos = nowNanos;
-        InetSocketAddress fresh = new InetSocketAddress(options.serverHost(), options.serverPort());
+        InetSocketAddress fresh = address(serverText());
         if (!fresh.isUnresolved()) {
             server = fresh;
         }

@@ -39,7 +39,8 @@ public record MeterOptions(
         String keyHex,
         Long count,
         Duration duration,
-        Path report) {
+        Path report,
+        java.util.List<String> fallbackServers) {
 
     public MeterOptions {
         if (firstId < 1 || lastId > 0xFFFF_FFFFL || firstId > lastId) {
@@ -47,6 +48,7 @@ public record MeterOptions(
                     + " (expected: ids from 1 to 4294967295, the first no larger than the last, e.g. --id 7 or --ids 1-1000)");
         }
         Objects.requireNonNull(serverHost, "serverHost");
+        fallbackServers = fallbackServers == null ? java.util.List.of() : java.util.List.copyOf(fallbackServers);
         if (serverPort < 1 || serverPort > 65_535) {
             throw new IllegalArgumentException("--server port: " + serverPort + " (expected: a port from 1 to 65535, e.g. --server 127.0.0.1:18000)");
         }

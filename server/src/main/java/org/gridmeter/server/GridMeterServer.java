@@ -14,6 +14,7 @@ import org.gridmeter.server.api.ApiRoutes;
 import org.gridmeter.server.billing.Biller;
 import org.gridmeter.server.billing.BillingCalendar;
 import org.gridmeter.server.billing.TariffBook;
+import org.gridmeter.server.cluster.ClusterMember;
 import org.gridmeter.server.events.EventBus;
 import org.gridmeter.server.usage.ConsumptionListeners;
 import org.gridmeter.server.usage.Rollups;
@@ -64,6 +65,8 @@ public final class GridMeterServer implements AutoCloseable {
     private final String adminToken;
     private final Biller biller;
     private final AlertEvaluator alerts;
+    /** This node's part in a cluster, or {@code null} for a lone server. */
+    private final ClusterMember cluster;
     private InetSocketAddress udpAddress;
     /** Set once the UDP port is bound; read by the fleet summary. */
     private volatile KernelUdpDrops kernelDrops;
@@ -75,12 +78,22 @@ public final class GridMeterServer implements AutoCloseable {
         Path dataDir = usableDataDir(config.dataDir());
         adminToken = AdminToken.resolve(config.adminToken(), dataDir);
         metrics = new ServerMetrics(IngestPipeline.allReasons());
+        ServerConfig.Cluster clustering = config.cluster();
         Database database = config.postgresql()
-                ? new PostgresDatabase(PostgresTarget.parse(config.store()), config.storePassword(), QUERY_THREADS)
+                ? new PostgresDatabase(PostgresTarget.parse(config.store()), config.storePassword(), QUERY_THREADS,
+                        clustering.enabled())
                 : SqliteDatabase.open(dataDir, QUERY_THREADS);
+        String nodeHost = clustering.enabled() ? nodeHost(clustering, config.bind()) : null;
         try {
+            if (clustering.enabled()) {
+                ((PostgresDatabase) database).prepareSchema();
+                cluster = new ClusterMember(clustering.nodeId(), clustering.leaseTimeout(), nodeHost,
+                        (PostgresDatabase) database, clock);
+            } else {
+                cluster = null;
+            }
             store = SqlStore.open(database, config.tuning().mergeAfter(), config.tuning().mergeChunk(),
-                    config.tuning().mergeAt(), nanoTime);
+                    config.tuning().mergeAt(), cluster == null ? 0 : cluster.incarnation(), nanoTime);
         } catch (org.gridmeter.server.store.StoreInUseException e) {
             throw new StartupException(e.getMessage(), e);
         } catch (java.sql.SQLException e) {
@@ -90,16 +103,17 @@ public final class GridMeterServer implements AutoCloseable {
         }
         log.info("event=store_opened store=\"{}\"", database.describe());
         UserDirectory users = new UserDirectory(store.users().loadUsers(), clock);
+        boolean alone = cluster == null; // a cluster node holds no meter until its lease keeper takes partitions
         LiveMeters meters = new LiveMeters();
         TariffBook tariffs = new TariffBook(store.billing().loadTariffs());
         biller = new Biller(new BillingCalendar(config.zone(), config.closingDay()), tariffs, store.billing(), clock,
-                config.closeGrace(), store.billing().loadStates());
+                config.closeGrace(), alone ? store.billing().loadStates() : List.of());
         alerts = new AlertEvaluator(store.alerts(), new AlertEvaluator.Thresholds(config.excessKwh(), config.excessKw(),
-                config.variationKwh(), config.offlineAfter()), clock, store.alerts().loadActive());
+                config.variationKwh(), config.offlineAfter()), clock, alone ? store.alerts().loadActive() : List.of());
         Rollups rollups = new Rollups();
         UsageRecorder recorder = new UsageRecorder(store, new ConsumptionListeners(List.of(rollups, biller, alerts)),
                 meters, users::contains, clock, config.orphanLimit(), config.retention(),
-                store.loadStates().stream().map(MeterState::restore).toList());
+                alone ? store.loadStates().stream().map(MeterState::restore).toList() : List.of());
         log.info("event=state_loaded users={} meters={} readings={} millis={}", users.size(), meters.size(),
                 meters.totalReadings(), (System.nanoTime() - started) / 1_000_000);
         EventBus events = new EventBus();
@@ -125,16 +139,23 @@ public final class GridMeterServer implements AutoCloseable {
         http = new HttpApiServer(transport, ApiRoutes.build(new ApiRoutes.Dependencies(users, userRegistry, meters,
                 queries, biller, alerts, tariffRegistry, events, metrics, writer::queueDepth, config.offlineAfter(), config.retention(),
                 clock, datagrams, config.legacyDatagrams(), () -> kernelDrops == null ? 0 : kernelDrops.count(),
-                nanoTime, networks, config.keyGrace())),
+                nanoTime, networks, config.keyGrace(), cluster)),
                 new ReadAuth(new AdminAuth(adminToken), config.readAuth(), id -> {
                     org.gridmeter.server.users.User user = users.get(id);
                     return user == null ? null : user.readTokenSha256();
                 }), blocking, metrics, config.maxConnections(), config.idleTimeout(), config.httpRate(),
                 config.maxStreamsPerClient(), nanoTime);
         writer.retention(config.retention());
+        if (cluster != null) {
+            writer.cluster(cluster);
+        }
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(),
                 config.maxRate(), writer, metrics, clock, nanoTime, datagrams);
+        if (cluster != null) {
+            pipeline.cluster(cluster.ownership(), cluster.envelope(), udp::sendRaw);
+            udp.relayWith(cluster.envelope());
+        }
         try {
             udpAddress = bound(() -> udp.start(config.bind(), config.udpPort(), pipeline, writer::ackSink), "UDP",
                     config.bind(), config.udpPort(), "--udp-port 18010");
@@ -144,6 +165,11 @@ public final class GridMeterServer implements AutoCloseable {
                     + "read them: the socket's receive buffer was full (Linux only)", drops::count);
             httpAddress = bound(() -> http.start(config.bind(), config.httpPort()), "TCP (HTTP)", config.bind(),
                     config.httpPort(), "--http-port 15010");
+            if (cluster != null) {
+                ClusterMember member = cluster;
+                cluster.start(nodeHost, udpAddress.getPort(), httpAddress.getPort(), writer,
+                        c -> refreshOthers(users, org.gridmeter.server.store.UserSql.loadUsers(c), member));
+            }
         } catch (Exception e) {
             close();
             throw e;
@@ -151,6 +177,42 @@ public final class GridMeterServer implements AutoCloseable {
         log.info("event=started udp_port={} http_port={} data_dir={} startup_millis={}", udpAddress.getPort(),
                 httpAddress.getPort(), config.dataDir().toAbsolutePath().normalize(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * A cluster node's directory of the users other nodes handle, made what the database says (their
+     * owners register, change and delete them); its own users it changes itself as it commits.
+     */
+    private static void refreshOthers(UserDirectory users, List<org.gridmeter.server.users.User> stored,
+            ClusterMember member) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (org.gridmeter.server.users.User u : stored) {
+            seen.add(u.id());
+            if (!member.ownership().local(u.id()) && !u.equals(users.get(u.id()))) {
+                users.put(u);
+            }
+        }
+        for (long id : users.ids()) {
+            if (!seen.contains(id) && !member.ownership().local(id)) {
+                users.remove(id);
+            }
+        }
+    }
+
+    /** Where the other nodes reach this one: {@code --node-address}, else the bind address, else this host's. */
+    private static String nodeHost(ServerConfig.Cluster clustering, String bind) throws StartupException {
+        if (clustering.address() != null) {
+            return clustering.address();
+        }
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new StartupException("this host's address is unknown (" + e.getMessage() + "): pass --node-address "
+                    + "with the address the other nodes reach this one at, e.g. --node-address 10.0.0.5", e);
+        }
     }
 
     /** Why a server could not start, in the operator's terms: what failed and what to do about it. */
@@ -242,6 +304,9 @@ public final class GridMeterServer implements AutoCloseable {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         queries.close();
         try {

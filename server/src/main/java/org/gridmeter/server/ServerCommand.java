@@ -150,6 +150,22 @@ final class ServerCommand implements Callable<ServerConfig> {
                     + "Env GRIDMETER_CHECKPOINT_INTERVAL. Default ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
+    @Option(names = "--node-id", paramLabel = "NAME",
+            description = "Run as one node of several sharing the PostgreSQL --store (docs/scaling.md): meters are "
+                    + "split between the live nodes, any node takes any meter's datagrams and answers for any user. "
+                    + "Env GRIDMETER_NODE_ID. Default: a lone server.")
+    String nodeId;
+
+    @Option(names = "--lease-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --node-id: a node that has not renewed its partitions for this long loses them to "
+                    + "the others. Env GRIDMETER_LEASE_TIMEOUT. Default ${DEFAULT-VALUE}.")
+    Duration leaseTimeout;
+
+    @Option(names = "--node-address", paramLabel = "HOST",
+            description = "With --node-id: where the other nodes reach this one (its UDP and HTTP ports). "
+                    + "Env GRIDMETER_NODE_ADDRESS. Default: the --bind address, or this host's address with 0.0.0.0.")
+    String nodeAddress;
+
     /** The environment the flags' defaults come from; the store's password is read from it, never from a flag. */
     private final Map<String, String> env;
 
@@ -167,7 +183,8 @@ final class ServerCommand implements Callable<ServerConfig> {
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
                 readAuth, maxRate, store, storePassword(), retention, maxConnections, idleTimeout, httpRate,
-                maxStreamsPerClient, keyGrace, ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval));
+                maxStreamsPerClient, keyGrace, ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(checkpointInterval),
+                new ServerConfig.Cluster(nodeId, leaseTimeout, nodeAddress));
     }
 
     static final class DurationConverter implements ITypeConverter<Duration> {

@@ -44,7 +44,32 @@ public record ServerConfig(
         int httpRate,
         int maxStreamsPerClient,
         Duration keyGrace,
-        Tuning tuning) {
+        Tuning tuning,
+        Cluster cluster) {
+
+    /**
+     * A node of a cluster on one PostgreSQL (docs/scaling.md), or {@link #NONE}.
+     *
+     * @param nodeId       {@code --node-id}: this node's name, or {@code null} for a lone server
+     * @param leaseTimeout {@code --lease-timeout}: how long a node's partitions stay its own without renewal
+     * @param address      {@code --node-address}: where the other nodes reach this one, or {@code null} for the
+     *                     bind address (this host's address when binding every interface)
+     */
+    public record Cluster(String nodeId, Duration leaseTimeout, String address) {
+        public static final Cluster NONE = new Cluster(null, Duration.ofSeconds(10), null);
+
+        public Cluster {
+            requirePositive("--lease-timeout", leaseTimeout);
+            if (nodeId != null && !nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new IllegalArgumentException("--node-id: '" + nodeId + "' (expected: 1 to 64 letters, digits, "
+                        + "'.', '_' or '-', e.g. --node-id a)");
+            }
+        }
+
+        public boolean enabled() {
+            return nodeId != null;
+        }
+    }
 
     /**
      * How the single writer and the store pace their work: every default in one place, what was
@@ -90,6 +115,11 @@ public record ServerConfig(
 
     public ServerConfig {
         Objects.requireNonNull(tuning, "tuning");
+        Objects.requireNonNull(cluster, "cluster");
+        if (cluster.enabled() && !PostgresTarget.names(store)) {
+            throw new IllegalArgumentException("--node-id: several nodes share one PostgreSQL database (expected: "
+                    + "--store postgresql://host:port/database?user=NAME as well)");
+        }
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(zone, "zone");
@@ -149,7 +179,7 @@ public record ServerConfig(
                 + (adminToken == null ? "generated" : "(set)") + ", readAuth=" + readAuth + ", maxRate=" + maxRate
                 + ", store=" + store + ", storePassword=" + (storePassword == null ? "none" : "(set)") + ", retention=" + retention + ", maxConnections=" + maxConnections
                 + ", idleTimeout=" + idleTimeout + ", httpRate=" + httpRate + ", maxStreamsPerClient="
-                + maxStreamsPerClient + ", keyGrace=" + keyGrace + ", tuning=" + tuning + "]";
+                + maxStreamsPerClient + ", keyGrace=" + keyGrace + ", tuning=" + tuning + ", cluster=" + cluster + "]";
     }
 
     /** The documented defaults, with the given data directory; ports as given (0 picks free ones). */
@@ -157,7 +187,7 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", udpPort, httpPort, dataDir, ZoneId.systemDefault(), 10, true,
                 Duration.ofMinutes(5), 10_000, Duration.ofMillis(200), Duration.ofHours(24),
                 BigDecimal.valueOf(150), BigDecimal.valueOf(5), BigDecimal.valueOf(100), Duration.ofMinutes(1),
-                null, false, 50, null, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Duration.ofMinutes(10), Tuning.DEFAULTS);
+                null, false, 50, null, null, Duration.ofDays(400), 10_000, Duration.ofSeconds(30), 2000, 20, Duration.ofMinutes(10), Tuning.DEFAULTS, Cluster.NONE);
     }
 
     /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
@@ -170,7 +200,7 @@ public record ServerConfig(
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
                 readAuth, maxRate, newStore, storePassword, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient, keyGrace,
-                tuning);
+                tuning, cluster);
     }
 
     /** This configuration with another tuning. */
@@ -178,7 +208,15 @@ public record ServerConfig(
         return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
                 orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
                 readAuth, maxRate, store, storePassword, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
-                keyGrace, newTuning);
+                keyGrace, newTuning, cluster);
+    }
+
+    /** This configuration as a node of a cluster (with a PostgreSQL store). */
+    public ServerConfig withCluster(Cluster newCluster) {
+        return new ServerConfig(bind, udpPort, httpPort, dataDir, zone, closingDay, legacyDatagrams, maxFutureSkew,
+                orphanLimit, commitInterval, closeGrace, excessKwh, excessKw, variationKwh, offlineAfter, adminToken,
+                readAuth, maxRate, store, storePassword, retention, maxConnections, idleTimeout, httpRate, maxStreamsPerClient,
+                keyGrace, tuning, newCluster);
     }
 
     private static void requirePort(String flag, int port) {

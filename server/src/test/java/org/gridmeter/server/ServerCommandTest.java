@@ -72,7 +72,8 @@ class ServerCommandTest {
                 Map.entry("GRIDMETER_MAX_CONNECTIONS", "3"), Map.entry("GRIDMETER_IDLE_TIMEOUT", "5s"),
                 Map.entry("GRIDMETER_HTTP_RATE", "300"), Map.entry("GRIDMETER_MAX_STREAMS_PER_CLIENT", "4"),
                 Map.entry("GRIDMETER_KEY_GRACE", "90s"),
-                Map.entry("GRIDMETER_CHECKPOINT_INTERVAL", "3s"));
+                Map.entry("GRIDMETER_CHECKPOINT_INTERVAL", "3s"), Map.entry("GRIDMETER_NODE_ID", "node-b"),
+                Map.entry("GRIDMETER_LEASE_TIMEOUT", "4s"), Map.entry("GRIDMETER_NODE_ADDRESS", "10.0.0.2"));
 
         ServerConfig config = parse(env).config();
 
@@ -80,7 +81,8 @@ class ServerCommandTest {
                 31, false, Duration.ofSeconds(30), 5, Duration.ofSeconds(1), Duration.ofHours(2),
                 new BigDecimal("10.5"), new BigDecimal("2"), new BigDecimal("7"), Duration.ofSeconds(10),
                 "0123456789abcdef", true, 9, "postgresql://db.example:5433/gm?user=gridmeter", "s3cret", Duration.ofDays(30), 3, Duration.ofSeconds(5), 300, 4,
-                Duration.ofSeconds(90), ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(3))));
+                Duration.ofSeconds(90), ServerConfig.Tuning.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(3)),
+                new ServerConfig.Cluster("node-b", Duration.ofSeconds(4), "10.0.0.2")));
     }
 
     @Test

@@ -44,6 +44,11 @@ public final class AlertEvaluator implements ConsumptionListener {
         this.repository = repository;
         this.limits = limits;
         this.clock = clock;
+        adopt(restored);
+    }
+
+    /** Adds the active alerts of meters taken over from another cluster node (docs/scaling.md). */
+    public void adopt(Collection<Alert> restored) {
         for (Alert a : restored) {
             active.computeIfAbsent(a.meterId(), id -> new EnumMap<>(AlertType.class)).put(a.type(), a);
             changed.add(a.meterId());

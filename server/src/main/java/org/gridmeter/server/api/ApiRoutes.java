@@ -12,7 +12,9 @@ import org.gridmeter.protocol.DatagramDecoder;
 import org.gridmeter.server.http.Router;
 import org.gridmeter.server.ingest.DatagramLog;
 import org.gridmeter.server.ingest.MeterNetworks;
+import org.gridmeter.server.cluster.ClusterMember;
 import org.gridmeter.server.http.Router.Access;
+import org.gridmeter.server.http.Router.Handler;
 import org.gridmeter.server.http.Router.Route;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.store.ReadingQueries;
@@ -31,7 +33,7 @@ public final class ApiRoutes {
             Biller biller, AlertEvaluator alerts, TariffCommands tariffCommands, EventBus events, ServerMetrics metrics,
             IntSupplier writerQueueDepth, Duration offlineAfter, Duration retention, Clock clock,
             DatagramLog datagrams, boolean legacyDatagrams, LongSupplier kernelDrops, LongSupplier nanoTime,
-            MeterNetworks networks, Duration keyGrace) {
+            MeterNetworks networks, Duration keyGrace, ClusterMember cluster) {
     }
 
     public static Router build(Dependencies d) {
@@ -50,23 +52,29 @@ public final class ApiRoutes {
                 d.nanoTime());
         RedeApi rede = new RedeApi(d.users(), d.networks(), time);
         PainelApi painel = new PainelApi(d.users(), d.meters(), d.networks(), views);
-        SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock());
-        return new PainelAssets().routes(Router.builder())
-                .get("/usuario", Access.USER, usuario::get)
-                .add(new Route("POST", "/usuario/cadastro", Access.ADMIN, true, usuario::register))
-                .add(new Route("POST", "/usuario/token", Access.ADMIN, true, usuario::newReadToken))
-                .add(new Route("PUT", "/usuario/chave", Access.ADMIN, true, usuario::newMeterKey))
-                .add(new Route("DELETE", "/usuario/delete", Access.ADMIN, true, usuario::delete))
-                .getBlocking("/usuario/consumo", Access.USER, consumo::page)
-                .getBlocking("/usuario/consumo/data", Access.USER, consumo::day)
-                .getBlocking("/usuario/consumo/horario", Access.USER, consumo::hour)
-                .getBlocking("/usuario/consumo/intervalo", Access.USER, serie::intervalo)
-                .getBlocking("/usuario/consumo/periodo", Access.USER, serie::periodo)
-                .getBlocking("/usuario/fatura", Access.USER, fatura::get)
-                .getBlocking("/usuario/alerta/excesso", Access.USER, alerta::excesso)
-                .getBlocking("/usuario/alerta/variacao", Access.USER, alerta::variacao)
-                .getBlocking("/usuario/alertas", Access.USER, alerta::all)
-                .get("/usuario/rede", Access.USER, rede::get)
+        SaudeApi saude = new SaudeApi(d.users(), d.meters(), d.metrics(), d.writerQueueDepth(), d.clock(),
+                d.cluster() == null ? null : d.cluster().ownership().nodeId());
+        ClusterApi cluster = d.cluster() == null ? null : new ClusterApi(d.cluster(), time);
+        // on a cluster node, a request about one user another node handles is passed to it (blocking)
+        java.util.function.UnaryOperator<Handler> byId = h -> cluster == null ? h : cluster.byQueryId(h);
+        boolean relays = cluster != null;
+        Router.Builder routes = new PainelAssets().routes(Router.builder())
+                .add(new Route("GET", "/usuario", Access.USER, relays, byId.apply(usuario::get)))
+                .add(new Route("POST", "/usuario/cadastro", Access.ADMIN, true,
+                        cluster == null ? usuario::register : cluster.byBodyId(usuario::register)))
+                .add(new Route("POST", "/usuario/token", Access.ADMIN, true, byId.apply(usuario::newReadToken)))
+                .add(new Route("PUT", "/usuario/chave", Access.ADMIN, true, byId.apply(usuario::newMeterKey)))
+                .add(new Route("DELETE", "/usuario/delete", Access.ADMIN, true, byId.apply(usuario::delete)))
+                .getBlocking("/usuario/consumo", Access.USER, byId.apply(consumo::page))
+                .getBlocking("/usuario/consumo/data", Access.USER, byId.apply(consumo::day))
+                .getBlocking("/usuario/consumo/horario", Access.USER, byId.apply(consumo::hour))
+                .getBlocking("/usuario/consumo/intervalo", Access.USER, byId.apply(serie::intervalo))
+                .getBlocking("/usuario/consumo/periodo", Access.USER, byId.apply(serie::periodo))
+                .getBlocking("/usuario/fatura", Access.USER, byId.apply(fatura::get))
+                .getBlocking("/usuario/alerta/excesso", Access.USER, byId.apply(alerta::excesso))
+                .getBlocking("/usuario/alerta/variacao", Access.USER, byId.apply(alerta::variacao))
+                .getBlocking("/usuario/alertas", Access.USER, byId.apply(alerta::all))
+                .add(new Route("GET", "/usuario/rede", Access.USER, relays, byId.apply(rede::get)))
                 .get("/usuario/tempo-real", Access.USER, tempoReal::stream)
                 .get("/tempo-real/resumo", Access.FLEET, resumo::stream)
                 .get("/tarifa", tarifa::get)
@@ -74,7 +82,10 @@ public final class ApiRoutes {
                 .get("/saude", saude::health)
                 .getBlocking("/painel/medidores", Access.FLEET, painel::medidores) // sorts the fleet: off the event loop
                 .getBlocking("/debug/datagramas", Access.FLEET, debug::datagrams) // decodes 200 datagrams: off the loop
-                .getBlocking("/metrics", Access.FLEET, saude::metrics) // reads /proc (kernel drops): off the event loop
-                .build();
+                .getBlocking("/metrics", Access.FLEET, saude::metrics); // reads /proc (kernel drops): off the event loop
+        if (cluster != null) {
+            routes.get("/cluster", cluster::status);
+        }
+        return routes.build();
     }
 }

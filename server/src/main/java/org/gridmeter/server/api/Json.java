@@ -14,7 +14,7 @@ final class Json {
     /** A body {@code cadastro} accepts, for messages about bodies. */
     private static final String EXAMPLE_BODY = "{\"id\": 3, \"nome\": \"vitor\", \"endereco\": \"rua c\"}";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 

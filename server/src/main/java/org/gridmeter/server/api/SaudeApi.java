@@ -21,7 +21,12 @@ final class SaudeApi {
     private final Clock clock;
     private final Instant started;
 
-    SaudeApi(UserDirectory users, LiveMeters meters, ServerMetrics metrics, IntSupplier queueDepth, Clock clock) {
+    /** This node's {@code --node-id} in a cluster, or {@code null} for a lone server. */
+    private final String nodeId;
+
+    SaudeApi(UserDirectory users, LiveMeters meters, ServerMetrics metrics, IntSupplier queueDepth, Clock clock,
+            String nodeId) {
+        this.nodeId = nodeId;
         this.users = users;
         this.meters = meters;
         this.metrics = metrics;
@@ -37,6 +42,7 @@ final class SaudeApi {
         datagrams.put("rejeitados", metrics.rejectedTotal());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
+        body.put("no", nodeId);
         body.put("inicio", started.toString());
         body.put("agora", java.time.Instant.ofEpochMilli(clock.millis()).toString()); // the server's clock: pages show times by it
         body.put("uptime_s", (clock.millis() - started.toEpochMilli()) / 1000);

@@ -94,7 +94,13 @@ public final class Biller implements ConsumptionListener {
         unpublished.clear();
         forgotten.clear();
         behind.clear();
+        adopt(restored);
+    }
+
+    /** Adds the billing states of meters taken over from another cluster node (docs/scaling.md). */
+    public void adopt(Collection<Saved> restored) {
         for (Saved s : restored) {
+            forgotten.remove(s.meterId());
             CycleState st = new CycleState(s.meterId(), calendar.cycleOf(s.cycleStartMillis()));
             st.cycleMwh = s.cycleMwh();
             st.ahead.putAll(s.ahead());

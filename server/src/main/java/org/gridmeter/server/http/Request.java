@@ -11,9 +11,13 @@ import java.util.Map;
  * @param authorization the {@code Authorization} header, or {@code null}
  * @param body          the body decoded as UTF-8 (empty if none)
  * @param language      the language the client reads ({@code Accept-Language}): texts in answers are in it
+ * @param forwardedBy   the cluster node that passed this request on to this one ({@link #FORWARDED_BY}), or {@code null}
  */
 public record Request(String method, String path, Map<String, List<String>> query, String authorization,
-        String body, Language language) {
+        String body, Language language, String forwardedBy) {
+
+    /** The header a cluster node marks a request it passes on with: the owner answers it itself, so nothing loops. */
+    public static final String FORWARDED_BY = "X-GridMeter-Forwarded-By";
 
     public Request {
         query = Map.copyOf(query);

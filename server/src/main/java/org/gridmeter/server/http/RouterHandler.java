@@ -126,7 +126,8 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             QueryStringDecoder uri = new QueryStringDecoder(http.uri(), StandardCharsets.UTF_8);
             request = new Request(method, Request.normalizePath(uri.path()), uri.parameters(),
-                    http.headers().get(HttpHeaderNames.AUTHORIZATION), body(http), language);
+                    http.headers().get(HttpHeaderNames.AUTHORIZATION), body(http), language,
+                    http.headers().get(Request.FORWARDED_BY));
         } catch (CharacterCodingException e) {
             finish(ctx, "(malformed)", method, ErrorBody.response(400, "json_invalido",
                     "O corpo não é UTF-8 válido: envie o JSON em UTF-8, por exemplo "

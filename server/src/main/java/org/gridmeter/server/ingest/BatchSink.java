@@ -9,4 +9,9 @@ public interface BatchSink {
 
     /** @param from the datagram's sender: where the ACK goes once stored, if the meter asked for one */
     boolean offer(ReadingBatch batch, InetSocketAddress from);
+
+    /** @param via the cluster node that forwarded the datagram, where the reply goes back through; {@code null}: none */
+    default boolean offer(ReadingBatch batch, InetSocketAddress from, InetSocketAddress via) {
+        return via == null && offer(batch, from);
+    }
 }

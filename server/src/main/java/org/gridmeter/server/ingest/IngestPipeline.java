@@ -11,6 +11,9 @@ import org.gridmeter.protocol.Integrity;
 import org.gridmeter.protocol.Reading;
 import org.gridmeter.protocol.ReadingBatch;
 import org.gridmeter.protocol.RejectReason;
+import org.gridmeter.server.cluster.Envelope;
+import org.gridmeter.server.cluster.Ownership;
+import org.gridmeter.server.cluster.Partitions;
 import org.gridmeter.server.metrics.ServerMetrics;
 import org.gridmeter.server.users.UserDirectory;
 import org.slf4j.Logger;
@@ -29,8 +32,14 @@ public final class IngestPipeline {
     public static final String FUTURE_TIMESTAMP = "future_timestamp";
     public static final String QUEUE_FULL = "queue_full";
     public static final String RATE_LIMITED = "rate_limited";
+    /** Cluster: no live node holds the meter's partition (a fail-over is under way); the meter resends. */
+    public static final String NO_OWNER = "no_owner";
+    /** Cluster: forwarded here, or queued, for a partition this node does not hold (it just moved). */
+    public static final String NOT_OWNER = "not_owner";
+    /** Cluster: a datagram that looks like a node-to-node envelope but fails its check. */
+    public static final String BAD_ENVELOPE = "bad_envelope";
     public static final List<String> SERVER_REASONS = List.of(AUTH_REQUIRED, FUTURE_TIMESTAMP, RATE_LIMITED,
-            QUEUE_FULL);
+            QUEUE_FULL, NO_OWNER, NOT_OWNER, BAD_ENVELOPE);
 
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
 
@@ -44,6 +53,16 @@ public final class IngestPipeline {
     private final DatagramLog recent;
     /** {@code --max-rate}: so one meter flooding cannot take the writer from the others. */
     private final org.gridmeter.server.net.RateLimit<Long> rateLimit;
+
+    /** Sends bytes as one datagram from the ingest socket. */
+    public interface RawSender {
+        void send(byte[] datagram, InetSocketAddress to);
+    }
+
+    /** A lone server's, or a cluster node's view of who handles each meter. */
+    private volatile Ownership ownership = Ownership.ALONE;
+    private volatile Envelope envelope;
+    private volatile RawSender out;
 
     /**
      * @param maxRate  datagrams a second accepted from one meter ({@code --max-rate})
@@ -62,6 +81,17 @@ public final class IngestPipeline {
         this.clock = clock;
         this.maxFutureSkewMillis = maxFutureSkew.toMillis();
         this.warnings = new WarnLimiter(log, clock);
+    }
+
+    /**
+     * Makes this the ingest path of a cluster node (docs/scaling.md): datagrams of meters another
+     * node owns are sealed in an {@link Envelope} and sent to it through {@code out}; envelopes from
+     * other nodes are opened here.
+     */
+    public void cluster(Ownership view, Envelope sealer, RawSender sender) {
+        this.envelope = sealer;
+        this.out = sender;
+        this.ownership = view;
     }
 
     /** Every reason a datagram can be rejected for, codec and server alike (the metric's labels). */
@@ -83,8 +113,35 @@ public final class IngestPipeline {
         int start = content.position();
         int length = content.remaining();
         long now = clock.millis();
-        String reason = handle(content, sender, now);
+        Envelope sealer = envelope;
+        if (sealer != null && Envelope.looksLikeOne(content)) {
+            return onEnvelope(sealer, content, sender, now);
+        }
+        String reason = handle(content, sender, null, now);
         recent.record(now, sender, content, start, length, reason);
+        return reason == null;
+    }
+
+    /** A datagram another node forwarded (then {@code via} is that node), or an ACK to pass on to a meter. */
+    private boolean onEnvelope(Envelope sealer, ByteBuffer content, InetSocketAddress from, long now) {
+        Envelope.Opened opened = sealer.open(content);
+        if (opened == null) {
+            metrics.datagramsReceived.increment();
+            reject(BAD_ENVELOPE, "a node-to-node envelope failed its check (wrong cluster key, or damaged)", from);
+            return false;
+        }
+        if (opened.kind() == Envelope.REPLY) {
+            byte[] reply = new byte[opened.inner().remaining()];
+            opened.inner().get(reply);
+            out.send(reply, opened.meter());
+            metrics.repliesRelayed.increment();
+            return true;
+        }
+        ByteBuffer inner = opened.inner();
+        int start = inner.position();
+        int length = inner.remaining();
+        String reason = handle(inner, opened.meter(), from, now);
+        recent.record(now, opened.meter(), inner, start, length, reason);
         return reason == null;
     }
 
@@ -94,7 +151,8 @@ public final class IngestPipeline {
     }
 
     /** Decodes, checks and queues one datagram; the reason it was rejected, or {@code null} if it was queued. */
-    private String handle(ByteBuffer content, InetSocketAddress sender, long now) {
+    private String handle(ByteBuffer content, InetSocketAddress sender, InetSocketAddress via, long now) {
+        ByteBuffer raw = content.duplicate();
         metrics.datagramsReceived.increment();
         DecodeResult<ReadingBatch> result = decoder.decode(content);
         if (result instanceof DecodeResult.Rejected<ReadingBatch> rejected) {
@@ -115,10 +173,31 @@ public final class IngestPipeline {
         if (!rateLimit.allow(batch.meterId())) {
             return reject(RATE_LIMITED, "meter " + batch.meterId() + " sends faster than --max-rate", sender);
         }
-        if (!writer.offer(batch, sender)) {
+        Ownership view = ownership;
+        if (!view.local(batch.meterId())) {
+            return forward(view, batch.meterId(), raw, sender, via);
+        }
+        if (!writer.offer(batch, sender, via)) {
             return reject(QUEUE_FULL, "the storage queue is full; the meter should resend", sender);
         }
         metrics.datagramsAccepted.increment();
+        return null;
+    }
+
+    /** Passes a datagram of a meter this node does not handle to the node that does; {@code null} if sent. */
+    private String forward(Ownership view, long meterId, ByteBuffer raw, InetSocketAddress sender,
+            InetSocketAddress via) {
+        if (via != null) {
+            return reject(NOT_OWNER, "node " + via + " forwarded meter " + meterId + " here, but partition "
+                    + Partitions.of(meterId) + " moved; the meter resends", sender);
+        }
+        Ownership.Node owner = view.remoteOwner(meterId);
+        if (owner == null) {
+            return reject(NO_OWNER, "no live node holds partition " + Partitions.of(meterId) + " of meter " + meterId
+                    + " (a fail-over is under way); the meter resends", sender);
+        }
+        out.send(envelope.seal(Envelope.FORWARD, sender, raw), owner.udp());
+        metrics.datagramsForwarded.increment();
         return null;
     }
 

@@ -33,6 +33,8 @@ public final class UdpIngestServer implements AckSink, AutoCloseable {
     private final EventLoopGroup group;
     private Channel channel;
 
+    private volatile org.gridmeter.server.cluster.Envelope envelope;
+
     public UdpIngestServer(Transport transport) {
         this.transport = transport;
         this.group = transport.group(1, "gridmeter-udp");
@@ -69,6 +71,40 @@ public final class UdpIngestServer implements AckSink, AutoCloseable {
     @Override
     public void send(Refusal refusal, byte[] key, InetSocketAddress to) {
         send(to, out -> V1Codec.encodeRefusal(refusal, key, out));
+    }
+
+    @Override
+    public void send(Ack ack, byte[] key, InetSocketAddress to, InetSocketAddress via) {
+        send(to, via, out -> V1Codec.encodeAck(ack, key, out));
+    }
+
+    @Override
+    public void send(Refusal refusal, byte[] key, InetSocketAddress to, InetSocketAddress via) {
+        send(to, via, out -> V1Codec.encodeRefusal(refusal, key, out));
+    }
+
+    /** Cluster: replies to meters that sent through another node go back through it, sealed with this. */
+    public void relayWith(org.gridmeter.server.cluster.Envelope sealer) {
+        this.envelope = sealer;
+    }
+
+    private void send(InetSocketAddress to, InetSocketAddress via,
+            java.util.function.ToIntFunction<java.nio.ByteBuffer> encoder) {
+        if (via == null) {
+            send(to, encoder);
+            return;
+        }
+        java.nio.ByteBuffer reply = java.nio.ByteBuffer.allocate(V1Codec.MAX_REPLY_SIZE);
+        reply.limit(encoder.applyAsInt(reply.duplicate()));
+        sendRaw(envelope.seal(org.gridmeter.server.cluster.Envelope.REPLY, to, reply), via);
+    }
+
+    /** Sends {@code datagram} as it is (a node-to-node envelope, or a reply passed on to a meter). */
+    public void sendRaw(byte[] datagram, InetSocketAddress to) {
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(new DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(datagram), to), ch.voidPromise());
+        }
     }
 
     private void send(InetSocketAddress to, java.util.function.ToIntFunction<java.nio.ByteBuffer> encoder) {

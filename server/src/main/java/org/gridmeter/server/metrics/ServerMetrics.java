@@ -29,6 +29,10 @@ public final class ServerMetrics {
 
     public final LongAdder datagramsReceived = counter("gridmeter.datagrams.received",
             "UDP datagrams received, good or bad");
+    public final LongAdder datagramsForwarded = counter("gridmeter.cluster.datagrams.forwarded",
+            "Datagrams passed to the cluster node that owns their meter (docs/scaling.md)");
+    public final LongAdder repliesRelayed = counter("gridmeter.cluster.replies.relayed",
+            "ACKs and refusals of another cluster node passed on to the meter that sent through this one");
     public final LongAdder datagramsAccepted = counter("gridmeter.datagrams.accepted",
             "Datagrams that passed every check and were queued for storage");
     public final LongAdder readingsStored = counter("gridmeter.readings.stored", "Readings newly stored");

@@ -10,8 +10,15 @@ import org.gridmeter.server.usage.MeterState;
  */
 public sealed interface LogItem {
 
+    /** The meter the item is about. */
+    long meterId();
+
     /** A reading that was the newest of its meter: the rules decide it again, the same way. */
     record Reading(LoggedReading reading) implements LogItem {
+        @Override
+        public long meterId() {
+            return reading.meterId();
+        }
     }
 
     /** {@code deltaMwh} of the meter's consumption over {@code (fromMillis, toMillis]} (negative: taken back). */
@@ -20,5 +27,9 @@ public sealed interface LogItem {
 
     /** The meter's whole running state after a datagram whose effects are logged. */
     record State(MeterState.Saved state) implements LogItem {
+        @Override
+        public long meterId() {
+            return state.meterId();
+        }
     }
 }

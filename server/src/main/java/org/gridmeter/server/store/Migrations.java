@@ -208,6 +208,18 @@ final class Migrations {
             ALTER TABLE users ADD COLUMN read_token_sha256 TEXT;
             ALTER TABLE users ADD COLUMN previous_meter_key_hex TEXT;
             ALTER TABLE users ADD COLUMN previous_key_until_ms INTEGER NOT NULL DEFAULT 0;
+            """,
+            // 11: the reading log and its checkpoint belong to a writer (docs/scaling.md: each node process of a
+            // cluster logs apart; a lone server is writer 0).
+            """
+            ALTER TABLE reading_log ADD COLUMN writer INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE checkpoint_by_writer (
+                writer    INTEGER PRIMARY KEY,
+                log_rowid INTEGER NOT NULL
+            );
+            INSERT INTO checkpoint_by_writer (writer, log_rowid) SELECT 0, log_rowid FROM checkpoint;
+            DROP TABLE checkpoint;
+            ALTER TABLE checkpoint_by_writer RENAME TO checkpoint;
             """);
 
     /** SQLite: {@code PRAGMA user_version} records the version. */

@@ -47,8 +47,22 @@ public final class PostgresDatabase implements Database {
     private long hitFrom = 1;
     private long hitTo = 0;
 
+    /** Any fixed number: held while the schema is migrated, so nodes starting together migrate once. */
+    private static final long MIGRATION_LOCK = WRITER_LOCK + 1;
+    /** A node of a cluster: its writer shares the database with other nodes' (docs/scaling.md). */
+    private final boolean clustered;
+
     /** @param password {@code null} if the server needs none (trust, peer) */
     public PostgresDatabase(PostgresTarget target, String password, int readerConnections) {
+        this(target, password, readerConnections, false);
+    }
+
+    /**
+     * @param clustered a node of a cluster: the writer lock is shared with the other nodes (a lone
+     *     server, which takes it alone, cannot start beside them, nor they beside it)
+     */
+    public PostgresDatabase(PostgresTarget target, String password, int readerConnections, boolean clustered) {
+        this.clustered = clustered;
         this.target = target;
         this.password = password;
         this.readerConnections = readerConnections;
@@ -59,26 +73,58 @@ public final class PostgresDatabase implements Database {
         return "PostgreSQL " + target;
     }
 
-    @Override
-    public Connection openWriter() throws SQLException {
-        Properties props = new Properties();
+    /** A connection of its own, in autocommit, named {@code application} in pg_stat_activity (the lease keeper's). */
+    public Connection openSide(String application) throws SQLException {
+        return connect(application, new Properties());
+    }
+
+    private Connection connect(String application, Properties props) throws SQLException {
         if (password != null) {
             props.setProperty("password", password);
         }
-        props.setProperty("ApplicationName", "gridmeter-writer");
-        props.setProperty("reWriteBatchedInserts", "true"); // one multi-row INSERT per batch: measured ~3x
-        Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+        props.setProperty("ApplicationName", application);
+        return DriverManager.getConnection(target.jdbcUrl(), props);
+    }
+
+    /** Brings the schema up to date on a connection of its own (a cluster node does it before it joins). */
+    public void prepareSchema() throws SQLException {
+        try (Connection c = openSide("gridmeter-migrations")) {
+            migrate(c);
+        }
+    }
+
+    private static void migrate(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+        }
+        try {
+            Migrations.migrate(c, PostgresSchema.SCHEMA);
+        } finally {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        }
+    }
+
+    @Override
+    public Connection openWriter() throws SQLException {
+        Properties batched = new Properties();
+        batched.setProperty("reWriteBatchedInserts", "true"); // one multi-row INSERT per batch: measured ~3x
+        Connection c = connect("gridmeter-writer", batched);
         try {
             try (Statement st = c.createStatement()) {
                 st.execute("SET synchronous_commit TO on");
-                try (ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + WRITER_LOCK + ")")) {
+                String lock = clustered ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
+                try (ResultSet rs = st.executeQuery("SELECT " + lock + "(" + WRITER_LOCK + ")")) {
                     rs.next();
                     if (!rs.getBoolean(1)) {
-                        throw new StoreInUseException(target.toString(), "a database");
+                        throw clustered ? new StoreInUseException("a GridMeter server without --node-id is writing to "
+                                + target + ": stop it before starting cluster nodes on this database")
+                                : new StoreInUseException(target.toString(), "a database");
                     }
                 }
             }
-            Migrations.migrate(c, PostgresSchema.SCHEMA);
+            migrate(c);
             c.setAutoCommit(false);
             loadPartitions(c);
             try (Statement st = c.createStatement()) {
@@ -134,6 +180,8 @@ public final class PostgresDatabase implements Database {
             long from = startOf(month);
             long to = startOf(month.plusMonths(1));
             try (Statement st = writer.createStatement()) {
+                // nodes of a cluster may need the same month at once: one creates it, the others wait and see it
+                st.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
                 st.execute("CREATE TABLE IF NOT EXISTS " + partitionName(month) + " PARTITION OF readings FOR VALUES FROM ("
                         + from + ") TO (" + to + ")");
             }

@@ -136,6 +136,38 @@ final class PostgresSchema {
                 log_rowid BIGINT  NOT NULL
             );
             INSERT INTO checkpoint (id, log_rowid) VALUES (1, 0);
+            """,
+            // 2: SQLite's version 11 (a writer's own log and checkpoint), and the cluster's tables (docs/scaling.md):
+            // nodes with their heartbeat, one lease per partition of meter ids with its fencing epoch, the key that
+            // authenticates datagrams forwarded between nodes.
+            """
+            ALTER TABLE reading_log ADD COLUMN writer BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE checkpoint DROP CONSTRAINT checkpoint_id_check;
+            ALTER TABLE checkpoint RENAME COLUMN id TO writer;
+            UPDATE checkpoint SET writer = 0;
+            ALTER TABLE checkpoint ALTER COLUMN writer TYPE BIGINT;
+            CREATE SEQUENCE cluster_incarnation START 1;
+            CREATE TABLE cluster_nodes (
+                node_id      TEXT        PRIMARY KEY,
+                incarnation  BIGINT      NOT NULL,
+                udp_host     TEXT        NOT NULL,
+                udp_port     INTEGER     NOT NULL,
+                http_port    INTEGER     NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                started_at   TIMESTAMPTZ NOT NULL
+            );
+            CREATE TABLE cluster_partitions (
+                partition   INTEGER     PRIMARY KEY,
+                owner       TEXT,
+                incarnation BIGINT      NOT NULL DEFAULT 0,
+                epoch       BIGINT      NOT NULL DEFAULT 0,
+                expires_at  TIMESTAMPTZ NOT NULL DEFAULT '-infinity'
+            );
+            INSERT INTO cluster_partitions (partition) SELECT generate_series(0, 63);
+            CREATE TABLE cluster_secret (
+                id  INTEGER PRIMARY KEY CHECK (id = 1),
+                key BYTEA   NOT NULL
+            );
             """);
 
     static final Migrations.Schema SCHEMA = new Migrations.Schema("postgresql", STEPS, c -> {

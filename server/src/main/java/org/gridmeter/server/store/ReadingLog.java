@@ -127,10 +127,15 @@ final class ReadingLog {
     /** The id of the last {@code reading_log} row, the open transaction's once logged. */
     private long lastLogId;
     private volatile int waiting;
+    /** Whose log rows this writer appends, recovers and deletes: 0 for a lone server, a node's incarnation in a cluster. */
+    private final long writer;
 
-    /** @param nanoTime the monotonic ticker that tells how long committed readings waited */
+    /**
+     * @param writer   the writer whose log this is (see {@link #writer})
+     * @param nanoTime the monotonic ticker that tells how long committed readings waited */
     ReadingLog(Connection connection, Database database, long mergeAfterNanos, int chunk, int mergeAt,
-            java.util.function.LongSupplier nanoTime) throws SQLException {
+            long writer, java.util.function.LongSupplier nanoTime) throws SQLException {
+        this.writer = writer;
         this.database = database;
         this.mergeAt = mergeAt;
         this.connection = connection;
@@ -139,7 +144,11 @@ final class ReadingLog {
         this.chunk = chunk;
         // a reading logged again with a new decision is a newer version of itself: the last one wins
         insertRows = database.readingRows(connection);
-        appendLog = connection.prepareStatement("INSERT INTO reading_log (readings, payload, effects) VALUES (?, ?, ?)");
+        appendLog = connection.prepareStatement("INSERT INTO reading_log (readings, payload, effects, writer) VALUES (?, ?, ?, "
+                + writer + ")");
+        try (Statement st = connection.createStatement()) {
+            st.executeUpdate("INSERT INTO checkpoint (writer, log_rowid) VALUES (" + writer + ", 0) ON CONFLICT DO NOTHING");
+        }
         newestInTable = connection.prepareStatement("SELECT coalesce(max(ts), " + Long.MIN_VALUE
                 + ") FROM readings WHERE meter_id = ?");
         lastLogId = maxLogId();
@@ -350,9 +359,9 @@ final class ReadingLog {
         logOpen();
         if (checkpoint) {
             try (Statement st = connection.createStatement()) {
-                st.executeUpdate("UPDATE checkpoint SET log_rowid = " + lastLogId);
+                st.executeUpdate("UPDATE checkpoint SET log_rowid = " + lastLogId + " WHERE writer = " + writer);
                 if (direct) {
-                    st.executeUpdate("DELETE FROM reading_log"); // mergeAll put every logged reading in readings
+                    st.executeUpdate("DELETE FROM reading_log WHERE writer = " + writer); // mergeAll put every logged reading in readings
                 }
             }
         }
@@ -495,8 +504,7 @@ final class ReadingLog {
         List<byte[]> all = new ArrayList<>();
         List<LogItem> replay = new ArrayList<>();
         try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id > (SELECT log_rowid FROM checkpoint), payload, effects "
-                        + "FROM reading_log ORDER BY id")) {
+                ResultSet rs = st.executeQuery(logRowsOf(writer))) {
             while (rs.next()) {
                 byte[] payload = rs.getBytes(2);
                 all.add(payload);
@@ -510,6 +518,64 @@ final class ReadingLog {
         direct = true;
         countWaiting();
         return replay;
+    }
+
+    /** A writer's log rows, in log order, each with whether it is after that writer's checkpoint. */
+    private static String logRowsOf(long writer) {
+        return "SELECT id > (SELECT log_rowid FROM checkpoint WHERE writer = " + writer + "), payload, effects "
+                + "FROM reading_log WHERE writer = " + writer + " ORDER BY id";
+    }
+
+    /**
+     * Takes over meters from another writer (a cluster node's earlier owner, docs/scaling.md), in the
+     * open transaction: puts that writer's logged readings of the meters {@code taken} selects into
+     * {@code readings}, and returns what its log rows after its checkpoint hold for them, in log
+     * order: what their saved states lack, for the caller to replay (as {@link #recover} does at a
+     * restart). This writer's own memory stays; what it knew of those meters' table rows is dropped.
+     */
+    List<LogItem> adopt(long from, java.util.function.LongPredicate taken) throws SQLException {
+        List<byte[]> merge = new ArrayList<>();
+        List<LogItem> replay = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(logRowsOf(from))) {
+            while (rs.next()) {
+                List<LoggedReading> readings = new ArrayList<>();
+                for (LoggedReading r : decode(rs.getBytes(2))) {
+                    if (taken.test(r.meterId())) {
+                        readings.add(r);
+                    }
+                }
+                merge.add(encode(readings));
+                if (rs.getBoolean(1)) {
+                    List<LogItem> items = new ArrayList<>();
+                    replayItems(readings, LoggedEffects.decode(rs.getBytes(3)), items);
+                    for (LogItem item : items) {
+                        if (taken.test(item.meterId())) {
+                            replay.add(item);
+                        }
+                    }
+                }
+            }
+        }
+        Columns columns = Columns.decode(merge).sortByKey();
+        insert(columns, 0, columns.size);
+        tableNewest.keySet().removeIf(taken::test);
+        return replay;
+    }
+
+
+    /**
+     * Deletes the log and checkpoint of writers other than this one that {@code gone} names (cluster
+     * incarnations no lease needs any more); their readings were merged by {@link #adopt}.
+     */
+    void dropLogsOf(List<Long> gone) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            for (long w : gone) {
+                if (w != writer) {
+                    st.executeUpdate("DELETE FROM reading_log WHERE writer = " + w);
+                    st.executeUpdate("DELETE FROM checkpoint WHERE writer = " + w);
+                }
+            }
+        }
     }
 
     /** One row's replayable readings and effects, interleaved as they were logged. */
@@ -538,7 +604,8 @@ final class ReadingLog {
     /** Deletes log rows up to {@code lastId} that the committed checkpoint covers (their readings are merged). */
     private void deleteMerged(long lastId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "DELETE FROM reading_log WHERE id <= " + database.least("?", "(SELECT log_rowid FROM checkpoint)"))) {
+                "DELETE FROM reading_log WHERE writer = " + writer + " AND id <= "
+                        + database.least("?", "(SELECT log_rowid FROM checkpoint WHERE writer = " + writer + ")"))) {
             ps.setLong(1, lastId);
             ps.executeUpdate();
         }

@@ -51,12 +51,12 @@ public final class SqlStore implements ReadingRepository, StateRepository, AutoC
     private final AlertSql alerts;
     private final UserSql users;
 
-    private SqlStore(Database database, long mergeAfterNanos, int mergeChunk, int mergeAt,
+    private SqlStore(Database database, long mergeAfterNanos, int mergeChunk, int mergeAt, long writer,
             java.util.function.LongSupplier nanoTime)
             throws SQLException {
         this.database = database;
         this.connection = database.openWriter();
-        readingLog = new ReadingLog(connection, database, mergeAfterNanos, mergeChunk, mergeAt, nanoTime);
+        readingLog = new ReadingLog(connection, database, mergeAfterNanos, mergeChunk, mergeAt, writer, nanoTime);
         reclassify = connection.prepareStatement(
                 "UPDATE readings SET delta_mwh = ?, kind = ?, from_ts = ? WHERE meter_id = ? AND ts = ?");
         findReading = connection.prepareStatement(READING_COLUMNS + " WHERE meter_id = ? AND ts = ?");
@@ -126,8 +126,14 @@ public final class SqlStore implements ReadingRepository, StateRepository, AutoC
      */
     public static SqlStore open(Database database, java.time.Duration mergeAfter, int mergeChunk, int mergeAt,
             java.util.function.LongSupplier nanoTime) throws SQLException {
+        return open(database, mergeAfter, mergeChunk, mergeAt, 0, nanoTime);
+    }
+
+    /** As above, for the reading log of {@code writer}: 0 for a lone server, the node's incarnation in a cluster. */
+    public static SqlStore open(Database database, java.time.Duration mergeAfter, int mergeChunk, int mergeAt,
+            long writer, java.util.function.LongSupplier nanoTime) throws SQLException {
         try {
-            return new SqlStore(database, mergeAfter.toNanos(), mergeChunk, mergeAt, nanoTime);
+            return new SqlStore(database, mergeAfter.toNanos(), mergeChunk, mergeAt, writer, nanoTime);
         } catch (SQLException | RuntimeException e) {
             database.close();
             throw e;
@@ -170,6 +176,29 @@ public final class SqlStore implements ReadingRepository, StateRepository, AutoC
      */
     public List<LogItem> recoverLog() throws SQLException {
         return readingLog.recover();
+    }
+
+    /**
+     * Takes meters over from another writer's log, in the open transaction (a cluster node taking a
+     * partition over; docs/scaling.md): returns what the caller replays on top of their saved states.
+     */
+    public List<LogItem> adopt(long fromWriter, java.util.function.LongPredicate meters) throws SQLException {
+        return readingLog.adopt(fromWriter, meters);
+    }
+
+    /** Deletes the logs of other writers that nothing needs any more, in the open transaction. */
+    public void dropLogsOf(List<Long> writers) throws SQLException {
+        readingLog.dropLogsOf(writers);
+    }
+
+    /** Work on the write connection, in the open transaction (the writer thread only). */
+    public interface ConnectionWork<T> {
+        T run(java.sql.Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} on the write connection, in the open transaction: the cluster's lease checks. */
+    public <T> T onWriteConnection(ConnectionWork<T> work) throws SQLException {
+        return work.run(connection);
     }
 
     /**

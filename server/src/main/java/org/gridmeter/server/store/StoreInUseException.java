@@ -9,4 +9,8 @@ public final class StoreInUseException extends SQLException {
         super("another GridMeter server is writing to " + store + ": stop it, or give this one " + giveThisOne
                 + " of its own");
     }
+
+    StoreInUseException(String message) {
+        super(message);
+    }
 }

@@ -25,6 +25,15 @@ public final class UserSql implements UserRepository {
 
     @Override
     public List<User> loadUsers() {
+        try {
+            return loadUsers(connection);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Every user, read on {@code connection} (a cluster node's lease keeper keeps its directory current so). */
+    public static List<User> loadUsers(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT " + USER_COLUMNS + " FROM users ORDER BY id")) {
             List<User> users = new ArrayList<>();
@@ -32,8 +41,6 @@ public final class UserSql implements UserRepository {
                 users.add(user(rs));
             }
             return users;
-        } catch (SQLException e) {
-            throw new StoreException(e);
         }
     }
 

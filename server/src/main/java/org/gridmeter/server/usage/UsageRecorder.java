@@ -68,7 +68,16 @@ public final class UsageRecorder {
         unpublished.clear();
         forgotten.clear();
         orphanMeters = 0;
+        adopt(restored);
+    }
+
+    /**
+     * Adds the states of meters taken over from another cluster node (docs/scaling.md) to those held;
+     * readers see them at once (they are what that node committed).
+     */
+    public void adopt(Collection<MeterState> restored) {
         for (MeterState state : restored) {
+            forgotten.remove(state.meterId);
             states.put(state.meterId, state);
             live.publish(state.snapshot());
             if (!registered.test(state.meterId)) {
@@ -504,6 +513,11 @@ public final class UsageRecorder {
         if (states.containsKey(meterId)) {
             orphanMeters = Math.max(0, orphanMeters - 1);
         }
+    }
+
+    /** The meters whose state is held (registered or not), a copy. */
+    public List<Long> meterIds() {
+        return new ArrayList<>(states.keySet());
     }
 
     /** The meter's readings were deleted (with its user, or as orphans a keyed user refused): forget it. */

@@ -19,6 +19,10 @@ import org.gridmeter.protocol.Refusal;
 import org.gridmeter.protocol.RefusalReason;
 import org.gridmeter.protocol.SequenceRange;
 import org.gridmeter.server.ServerConfig;
+import org.gridmeter.server.cluster.ClusterMember;
+import org.gridmeter.server.cluster.FencedException;
+import org.gridmeter.server.cluster.LeaseTable;
+import org.gridmeter.server.cluster.Ownership;
 import org.gridmeter.server.ingest.AckSink;
 import org.gridmeter.server.ingest.BatchSink;
 import org.gridmeter.server.ingest.MeterNetworks;
@@ -49,12 +53,13 @@ import org.slf4j.LoggerFactory;
  * and rollups are saved at checkpoints, once a second (see the store's {@code ReadingLog}). Between
  * commits the writer merges the log into the readings table, a chunk at a time.
  */
-public final class IngestWriter implements BatchSink, Transactions, AutoCloseable {
+public final class IngestWriter implements BatchSink, Transactions, ClusterMember.Moves, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
     private static final int DRAIN = 512;
 
-    private record Readings(ReadingBatch batch, InetSocketAddress from) {
+    /** @param via the cluster node that forwarded the datagram (the reply goes back through it), or {@code null} */
+    private record Readings(ReadingBatch batch, InetSocketAddress from, InetSocketAddress via) {
     }
 
     /**
@@ -68,7 +73,8 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
     private static final Object WAKE_UP = new Object();
 
     /** What a meter is told once the transaction commits: an ACK and/or refusals. */
-    private record PendingReply(Ack ack, List<Refusal> refusals, byte[] key, InetSocketAddress to) {
+    private record PendingReply(Ack ack, List<Refusal> refusals, byte[] key, InetSocketAddress to,
+            InetSocketAddress via) {
     }
 
     /** When to commit, checkpoint, tick, run retention and merge: the pure part of the writer. */
@@ -86,6 +92,9 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
     private volatile AckSink acks = AckSink.NONE;
     private volatile boolean running = true;
     private int transactionSize;
+    /** This node's part in a cluster, or {@code null} for a lone server (docs/scaling.md). */
+    private ClusterMember cluster;
+    private Ownership ownership = Ownership.ALONE;
 
     private long retentionMillis = Long.MAX_VALUE;
     private final java.time.Clock clock;
@@ -132,7 +141,7 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
     }
 
     private void retain() throws SQLException {
-        if (retentionMillis == Long.MAX_VALUE) {
+        if (retentionMillis == Long.MAX_VALUE || !ownership.holds(0)) { // in a cluster, partition 0's node applies it
             return;
         }
         commit();
@@ -142,6 +151,17 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
         if (deleted > 0) {
             log.info("event=retention_applied readings_deleted={}", deleted);
         }
+    }
+
+    /**
+     * Makes this the writer of a cluster node: it handles only the meters of the partitions it holds
+     * (none until the lease keeper asks it to take some), and every commit passes the fencing check.
+     * Before {@link #start}.
+     */
+    public void cluster(ClusterMember member) {
+        this.cluster = member;
+        this.ownership = member.ownership();
+        ledger.local(ownership::local);
     }
 
     /** Sets where ACKs go (the UDP server, once bound). */
@@ -173,7 +193,54 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
      */
     @Override
     public boolean offer(ReadingBatch batch, InetSocketAddress from) {
-        return running && queue.offer(new Readings(batch, from));
+        return offer(batch, from, null);
+    }
+
+    @Override
+    public boolean offer(ReadingBatch batch, InetSocketAddress from, InetSocketAddress via) {
+        return running && queue.offer(new Readings(batch, from, via));
+    }
+
+    /**
+     * Takes over what is still free of {@code wanted}: the leases (epoch + 1), the previous owners'
+     * logs merged, the meters' saved states loaded and those logs replayed on top, in one
+     * transaction committed as a checkpoint (docs/scaling.md).
+     */
+    @Override
+    public CompletableFuture<List<Integer>> take(List<Integer> wanted) {
+        return submit(() -> {
+            List<LeaseTable.Claimed> claimed = store.onWriteConnection(c -> cluster.claim(c, wanted));
+            java.util.Map<Long, List<Integer>> byPrevious = new java.util.TreeMap<>();
+            List<Integer> taken = new ArrayList<>();
+            for (LeaseTable.Claimed c : claimed) {
+                byPrevious.computeIfAbsent(c.previous(), k -> new ArrayList<>()).add(c.partition());
+                taken.add(c.partition());
+            }
+            List<org.gridmeter.server.store.LogItem> replay = new ArrayList<>();
+            for (var e : byPrevious.entrySet()) {
+                replay.addAll(store.adopt(e.getKey(), ClusterMember.in(e.getValue())));
+            }
+            if (!taken.isEmpty()) {
+                int replayed = ledger.adopt(ClusterMember.in(taken), replay);
+                store.dropLogsOf(store.onWriteConnection(cluster::unusedLogs));
+                log.info("event=partitions_adopted partitions={} from_incarnations={} readings_replayed={}", taken,
+                        byPrevious.keySet(), replayed);
+            }
+            return taken;
+        }, taken -> {
+        });
+    }
+
+    /** Gives partitions up after committing their meters' states (a checkpoint), then forgets those meters. */
+    @Override
+    public CompletableFuture<List<Integer>> giveUp(List<Integer> partitions) {
+        return submit(() -> {
+            store.onWriteConnection(c -> {
+                cluster.release(c, partitions);
+                return null;
+            });
+            return partitions;
+        }, released -> ledger.drop(ClusterMember.in(released)));
     }
 
     /** Readings and commands waiting. */
@@ -238,6 +305,15 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
         try {
             schedule.checkpointAtStop(nanoTime.getAsLong());
             commit(); // !running: a checkpoint, so the next start replays nothing
+            if (cluster != null && !ownership.held().isEmpty()) {
+                List<Integer> held = ownership.held();
+                store.onWriteConnection(c -> {
+                    cluster.release(c, held); // the others take them at once, not after the lease timeout
+                    return null;
+                });
+                store.commit();
+                log.info("event=partitions_released_at_stop partitions={}", held);
+            }
         } catch (SQLException | RuntimeException e) {
             recover(e);
         }
@@ -275,6 +351,10 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
             return;
         }
         if (task instanceof Readings r) {
+            if (!ownership.local(r.batch().meterId())) {
+                metrics.rejected(org.gridmeter.server.ingest.IngestPipeline.NOT_OWNER); // moved while queued
+                return;
+            }
             schedule.change(nanoTime.getAsLong());
             transactionSize += r.batch().readings().size();
             RecordOutcome outcome = ledger.record(r.batch(), r.from(), clock.millis());
@@ -285,7 +365,7 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
             metrics.readingsOrphanDropped.add(outcome.orphanDropped());
             metrics.readingsTooOld.add(outcome.tooOld());
             if (r.batch().ackRequested()) {
-                PendingReply reply = replyFor(r.batch(), outcome, r.from());
+                PendingReply reply = replyFor(r.batch(), outcome, r.from(), r.via());
                 if (reply != null) {
                     pendingReplies.add(reply);
                 }
@@ -327,7 +407,8 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
      * never will be (PROTOCOL.md 1.5, 1.6); {@code null} if there is nothing to say (every reading
      * was dropped for a reason that may pass, such as the orphan limit).
      */
-    private PendingReply replyFor(ReadingBatch batch, RecordOutcome outcome, InetSocketAddress to) {
+    private PendingReply replyFor(ReadingBatch batch, RecordOutcome outcome, InetSocketAddress to,
+            InetSocketAddress via) {
         List<SequenceRange> stored = sequences(batch, outcome::inStore);
         List<Refusal> refusals = new ArrayList<>(0);
         for (RefusalReason reason : RefusalReason.values()) {
@@ -345,7 +426,7 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
         }
         byte[] key = batch.integrity() != Integrity.HMAC ? null
                 : batch.previousKey() ? users.previousKeyFor(batch.meterId()) : users.keyFor(batch.meterId());
-        return new PendingReply(stored.isEmpty() ? null : new Ack(batch.meterId(), stored), refusals, key, to);
+        return new PendingReply(stored.isEmpty() ? null : new Ack(batch.meterId(), stored), refusals, key, to, via);
     }
 
     /** The sequence ranges of the batch's readings {@code i} for which {@code which} holds. */
@@ -367,6 +448,12 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
         }
         long started = nanoTime.getAsLong();
         boolean checkpoint = ledger.beforeCommit(schedule.checkpointDue(started, !running));
+        if (cluster != null) {
+            store.onWriteConnection(c -> {
+                cluster.fence(c);
+                return null;
+            });
+        }
         store.commit();
         ledger.afterCommit();
         long took = nanoTime.getAsLong() - started;
@@ -383,11 +470,11 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
         AckSink sink = acks;
         for (PendingReply reply : pendingReplies) {
             if (reply.ack() != null) {
-                sink.send(reply.ack(), reply.key(), reply.to());
+                sink.send(reply.ack(), reply.key(), reply.to(), reply.via());
                 metrics.acksSent.increment();
             }
             for (Refusal refusal : reply.refusals()) {
-                sink.send(refusal, reply.key(), reply.to());
+                sink.send(refusal, reply.key(), reply.to(), reply.via());
                 metrics.refusalsSent.increment();
             }
         }
@@ -401,8 +488,14 @@ public final class IngestWriter implements BatchSink, Transactions, AutoCloseabl
      * it was in memory (a restart reloads it); it can run ahead of the store by the lost transaction.
      */
     private void recover(Exception e) {
-        log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
+        if (e instanceof FencedException fenced) {
+            log.warn("event=fenced partitions_lost={} readings_not_stored={} detail=\"another node took these "
+                    + "partitions over while this one could not renew its leases; their meters are its now\"",
+                    fenced.lost(), transactionSize);
+        } else {
+            log.error("event=store_failure action=rolled_back_open_transaction readings_lost={} "
                 + "what_to_do=\"check disk space and permissions of the data directory\"", transactionSize, e);
+        }
         pendingReplies.clear();
         schedule.rolledBack();
         transactionSize = 0;

@@ -42,6 +42,8 @@ final class Ledger implements UserRegistry.Meters {
     private final MeterNetworks networks;
     /** The open transaction holds changes a replay could not redo: it must be a checkpoint. */
     private boolean checkpointWanted;
+    /** The meters this writer handles: all of them, or those of the partitions its cluster node holds. */
+    private java.util.function.LongPredicate local = id -> true;
 
     Ledger(SqlStore store, UsageRecorder recorder, Rollups rollups, Biller biller, AlertEvaluator alerts,
             UserDirectory users, LiveEvents events, MeterNetworks networks, int smallCheckpoint) {
@@ -54,6 +56,41 @@ final class Ledger implements UserRegistry.Meters {
         this.alerts = alerts;
         this.users = users;
         this.events = events;
+    }
+
+    /** Limits what reloads and replays take to the meters {@code local} selects (a cluster node's partitions). */
+    void local(java.util.function.LongPredicate meters) {
+        this.local = meters;
+    }
+
+    /**
+     * Takes meters over from another cluster node (docs/scaling.md), in the open transaction: their
+     * saved states, billing states and active alerts, then {@code items} (the previous owner's log
+     * after its checkpoint, for those meters) replayed on top, as a restart does. Returns the
+     * readings replayed; the next commit is a checkpoint.
+     */
+    int adopt(java.util.function.LongPredicate meters, List<LogItem> items) {
+        recorder.adopt(store.loadStates().stream().filter(s -> meters.test(s.meterId())).map(MeterState::restore)
+                .toList());
+        biller.adopt(store.billing().loadStates().stream().filter(s -> meters.test(s.meterId())).toList());
+        alerts.adopt(store.alerts().loadActive().stream().filter(a -> meters.test(a.meterId())).toList());
+        return replay(items);
+    }
+
+    /**
+     * Forgets, in memory only, the meters {@code meters} selects (a cluster node gave up or lost
+     * their partitions): readers stop showing them at once; their stored data stays.
+     */
+    void drop(java.util.function.LongPredicate meters) {
+        for (long id : recorder.meterIds()) {
+            if (meters.test(id)) {
+                forget(id);
+            }
+        }
+        recorder.publishCommitted();
+        biller.publishCommitted();
+        alerts.publish();
+        networks.publish();
     }
 
     /** Records one datagram from {@code from}, received at {@code now} (server clock). */
@@ -88,6 +125,9 @@ final class Ledger implements UserRegistry.Meters {
     int replay(List<LogItem> items) {
         int applied = 0;
         for (LogItem item : items) {
+            if (!local.test(item.meterId())) {
+                continue;
+            }
             if (item instanceof LogItem.Reading r) {
                 long meterId = r.reading().meterId();
                 StoredReading reading = r.reading().reading();
@@ -104,6 +144,7 @@ final class Ledger implements UserRegistry.Meters {
         checkpointWanted = true;
         return applied;
     }
+
 
     private void invoices(List<Invoice> closed) {
         if (!closed.isEmpty()) {
@@ -182,8 +223,16 @@ final class Ledger implements UserRegistry.Meters {
         rollups.discard();
         events.discard();
         alerts.drainTransitions();
-        recorder.restore(store.loadStates().stream().map(MeterState::restore).toList());
-        biller.restore(store.billing().loadStates());
-        return replay(rows);
+        List<Long> before = recorder.meterIds();
+        recorder.restore(store.loadStates().stream().filter(s -> local.test(s.meterId())).map(MeterState::restore)
+                .toList());
+        biller.restore(store.billing().loadStates().stream().filter(s -> local.test(s.meterId())).toList());
+        int replayed = replay(rows);
+        for (long id : before) {
+            if (!local.test(id)) {
+                forget(id); // a cluster node lost the meter's partition: readers stop showing it
+            }
+        }
+        return replayed;
     }
 }
