@@ -28,10 +28,20 @@ public final class Envelope {
     public record Opened(byte kind, InetSocketAddress meter, ByteBuffer inner) {
     }
 
-    private final SecretKeySpec key;
+    /** One MAC per thread (the UDP event loop, the writer), keyed once: making one per datagram costs more than the rest. */
+    private final ThreadLocal<Mac> macs;
 
     Envelope(byte[] key) {
-        this.key = new SecretKeySpec(key, "HmacSHA256");
+        SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(spec);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            }
+        });
     }
 
     /** Whether the bytes from the buffer's position start like an envelope (its magic). */
@@ -78,13 +88,8 @@ public final class Envelope {
     }
 
     private byte[] tag(byte[] bytes, int length) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update(bytes, 0, length);
-            return java.util.Arrays.copyOf(mac.doFinal(), TAG);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        Mac mac = macs.get();
+        mac.update(bytes, 0, length);
+        return java.util.Arrays.copyOf(mac.doFinal(), TAG); // doFinal resets the MAC for the next datagram
     }
 }
