@@ -67,6 +67,8 @@ public final class GridMeterServer implements AutoCloseable {
     private final AlertEvaluator alerts;
     /** This node's part in a cluster, or {@code null} for a lone server. */
     private final ClusterMember cluster;
+    /** Carries events between cluster nodes, or {@code null}. */
+    private final org.gridmeter.server.cluster.EventRelay relay;
     private InetSocketAddress udpAddress;
     /** Set once the UDP port is bound; read by the fleet summary. */
     private volatile KernelUdpDrops kernelDrops;
@@ -148,6 +150,13 @@ public final class GridMeterServer implements AutoCloseable {
         writer.retention(config.retention());
         if (cluster != null) {
             writer.cluster(cluster);
+            PostgresDatabase pg = (PostgresDatabase) database;
+            relay = new org.gridmeter.server.cluster.EventRelay(config.cluster().nodeId(), events, cluster::othersListen,
+                    () -> pg.openSide("gridmeter-event-relay"));
+            writer.relayEvents(relay);
+            cluster.streams(events::subscribers);
+        } else {
+            relay = null;
         }
         writer.start();
         IngestPipeline pipeline = new IngestPipeline(users, config.legacyDatagrams(), config.maxFutureSkew(),
@@ -304,6 +313,9 @@ public final class GridMeterServer implements AutoCloseable {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (relay != null) {
+            relay.close();
         }
         if (cluster != null) {
             cluster.close();

@@ -52,6 +52,10 @@ public final class ClusterMember implements AutoCloseable {
     private final java.time.Clock clock;
     private volatile Moves moves;
     private volatile Sync sync = c -> { };
+    /** This node's open event streams, told to the others with the heartbeat. */
+    private volatile java.util.function.IntSupplier streams = () -> 0;
+    /** Whether another live node has an open event stream: then this node's events go out (EventRelay). */
+    private volatile boolean othersListen;
 
     /** What the keeper refreshes every round from the database, on its own connection (the users other nodes handle). */
     public interface Sync {
@@ -100,6 +104,16 @@ public final class ClusterMember implements AutoCloseable {
         return status;
     }
 
+    /** Counts this node's open event streams (the heartbeat carries the count). */
+    public void streams(java.util.function.IntSupplier count) {
+        this.streams = count;
+    }
+
+    /** Whether another live node has an open event stream, as of the keeper's last round. */
+    public boolean othersListen() {
+        return othersListen;
+    }
+
     /** Publishes this node's ports and starts the keeper, which then moves partitions through {@code moves}. */
     public void start(String host, int udpPort, int httpPort, Moves writerMoves, Sync everyRound) throws SQLException {
         table.register(connection, nodeId, host, udpPort, httpPort, incarnation);
@@ -132,7 +146,7 @@ public final class ClusterMember implements AutoCloseable {
 
     /** One round: renew, read, then at most one move at a time. */
     void round() throws SQLException {
-        table.renew(connection, nodeId, incarnation);
+        table.renew(connection, nodeId, incarnation, streams.getAsInt());
         List<LeaseTable.Lease> leases = table.leases(connection);
         List<LeaseTable.NodeRow> nodes = table.nodes(connection);
         Map<String, LeaseTable.NodeRow> alive = new LinkedHashMap<>();
@@ -160,6 +174,11 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         ownership.owners(owners);
+        boolean listening = false;
+        for (LeaseTable.NodeRow n : alive.values()) {
+            listening |= !n.id().equals(nodeId) && n.alive() && n.streams() > 0;
+        }
+        othersListen = listening;
         sync.refresh(connection);
         List<NodeStatus> statuses = new ArrayList<>();
         for (LeaseTable.NodeRow n : nodes) {

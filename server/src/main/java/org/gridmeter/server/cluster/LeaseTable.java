@@ -27,7 +27,7 @@ public final class LeaseTable {
     }
 
     /** A node as read, {@code alive} if its heartbeat is within the lease timeout. */
-    record NodeRow(String id, long incarnation, String udpHost, int udpPort, int httpPort, boolean alive) {
+    record NodeRow(String id, long incarnation, String udpHost, int udpPort, int httpPort, boolean alive, int streams) {
         Ownership.Node node() {
             return new Ownership.Node(id, new InetSocketAddress(udpHost, udpPort), new InetSocketAddress(udpHost, httpPort));
         }
@@ -80,9 +80,9 @@ public final class LeaseTable {
     }
 
     /** The heartbeat, and every lease of this incarnation renewed; returns how many leases it renewed. */
-    int renew(Connection c, String nodeId, long incarnation) throws SQLException {
-        try (PreparedStatement hb = c.prepareStatement("UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() "
-                + "WHERE node_id = ? AND incarnation = ?");
+    int renew(Connection c, String nodeId, long incarnation, int streams) throws SQLException {
+        try (PreparedStatement hb = c.prepareStatement("UPDATE cluster_nodes SET heartbeat_at = clock_timestamp(), "
+                + "streams = " + streams + " WHERE node_id = ? AND incarnation = ?");
                 PreparedStatement leases = c.prepareStatement("UPDATE cluster_partitions SET expires_at = " + expiry()
                         + " WHERE owner = ? AND incarnation = ?")) {
             hb.setString(1, nodeId);
@@ -108,10 +108,10 @@ public final class LeaseTable {
     List<NodeRow> nodes(Connection c) throws SQLException {
         List<NodeRow> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT node_id, incarnation, udp_host, "
-                + "udp_port, http_port, heartbeat_at > " + recent() + " FROM cluster_nodes ORDER BY node_id")) {
+                + "udp_port, http_port, heartbeat_at > " + recent() + ", streams FROM cluster_nodes ORDER BY node_id")) {
             while (rs.next()) {
                 out.add(new NodeRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
-                        rs.getBoolean(6)));
+                        rs.getBoolean(6), rs.getInt(7)));
             }
         }
         return out;

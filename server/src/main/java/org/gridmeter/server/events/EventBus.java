@@ -30,6 +30,11 @@ public final class EventBus {
         return !subscribers.isEmpty();
     }
 
+    /** How many subscribers listen (open event streams). */
+    public int subscribers() {
+        return subscribers.size();
+    }
+
     public void publish(Event event) {
         for (Subscriber s : subscribers) {
             if (s.meterId() == null || s.meterId() == event.meterId()) {

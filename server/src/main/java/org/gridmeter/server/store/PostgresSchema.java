@@ -154,7 +154,8 @@ final class PostgresSchema {
                 udp_port     INTEGER     NOT NULL,
                 http_port    INTEGER     NOT NULL,
                 heartbeat_at TIMESTAMPTZ NOT NULL,
-                started_at   TIMESTAMPTZ NOT NULL
+                started_at   TIMESTAMPTZ NOT NULL,
+                streams      INTEGER     NOT NULL DEFAULT 0
             );
             CREATE TABLE cluster_partitions (
                 partition   INTEGER     PRIMARY KEY,

@@ -164,6 +164,11 @@ public final class IngestWriter implements BatchSink, Transactions, ClusterMembe
         ledger.local(ownership::local);
     }
 
+    /** Sends committed events to the other nodes of a cluster as well (docs/scaling.md). Before {@link #start}. */
+    public void relayEvents(org.gridmeter.server.cluster.EventRelay relay) {
+        ledger.relayEvents(relay);
+    }
+
     /** Sets where ACKs go (the UDP server, once bound). */
     public void ackSink(AckSink sink) {
         this.acks = sink;

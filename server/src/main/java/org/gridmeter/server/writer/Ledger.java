@@ -58,6 +58,11 @@ final class Ledger implements UserRegistry.Meters {
         this.events = events;
     }
 
+    /** Sends committed events to the other nodes of a cluster too. */
+    void relayEvents(org.gridmeter.server.cluster.EventRelay relay) {
+        events.relayTo(relay);
+    }
+
     /** Limits what reloads and replays take to the meters {@code local} selects (a cluster node's partitions). */
     void local(java.util.function.LongPredicate meters) {
         this.local = meters;

@@ -28,35 +28,52 @@ final class LiveEvents {
         this.meters = meters;
     }
 
+    /** Where events go for other cluster nodes, or {@code null}. */
+    private org.gridmeter.server.cluster.EventRelay relay;
+
+    void relayTo(org.gridmeter.server.cluster.EventRelay to) {
+        this.relay = to;
+    }
+
+    /** Whether anyone reads events: a stream on this node, or (in a cluster) on another. */
+    private boolean wanted() {
+        return bus.hasSubscribers() || relay != null && relay.wanted();
+    }
+
     void reading(long meterId) {
-        if (bus.hasSubscribers()) {
+        if (wanted()) {
             readings.add(meterId);
         }
     }
 
     void invoices(List<Invoice> closed) {
-        if (bus.hasSubscribers()) {
+        if (wanted()) {
             closed.forEach(i -> pending.add(new Event.InvoiceEvent(i)));
         }
     }
 
     void alerts(List<Alert> transitions) {
-        if (bus.hasSubscribers()) {
+        if (wanted()) {
             transitions.forEach(a -> pending.add(new Event.AlertEvent(a)));
         }
     }
 
     /** Publishes what the commit just made durable. */
     void publish() {
+        List<Event> committed = new ArrayList<>(readings.size() + pending.size());
         for (long meterId : readings) {
             MeterSnapshot m = meters.get(meterId);
             if (m != null && m.hasReading()) {
-                bus.publish(new Event.ReadingEvent(m));
+                committed.add(new Event.ReadingEvent(m));
             }
         }
+        committed.addAll(pending);
         readings.clear();
-        pending.forEach(bus::publish);
         pending.clear();
+        committed.forEach(bus::publish);
+        if (relay != null && relay.wanted()) {
+            relay.send(committed);
+        }
     }
 
     void discard() {
